@@ -1,0 +1,18 @@
+# Sourced by the other scripts: make .venv with the project and its extras installed,
+# re-installing only when pyproject.toml changed since the last install.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+stamp=.venv/.fpcore-installed
+extras=${FPCORE_EXTRAS:-dev}
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+    echo "$want" > "$stamp"
+fi
+export PATH="$root/.venv/bin:$PATH"

@@ -1,0 +1,134 @@
+"""The fpcore error tree.
+
+Every error fpcore raises is an :class:`FpcoreError` and also subclasses the builtin
+that callers already catch, so ``except ValueError`` keeps working. Errors carry their
+data as attributes and say what was wrong and what was expected.
+
+Example:
+    >>> from fpcore.errors import InvalidInput, Problem
+    >>> err = InvalidInput([Problem("children[1].birth_date", "2019-02-30 is not a date")])
+    >>> print(err)
+    1 problem in the input:
+      children[1].birth_date: 2019-02-30 is not a date
+    >>> isinstance(err, ValueError)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "ConflictingOutcomes",
+    "EmptyOutcome",
+    "FpcoreError",
+    "InvalidInput",
+    "InvalidTransition",
+    "ParameterNotInForce",
+    "Problem",
+    "UnknownName",
+]
+
+
+class FpcoreError(Exception):
+    """Base of every error fpcore raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input: where (a JSON-style path) and why.
+
+    ``path`` is empty for a problem with the whole document.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def under(self, prefix: str) -> Problem:
+        """The same problem seen from a containing object whose field is ``prefix``.
+
+        >>> Problem("birth_date", "not a date").under("children[1]").path
+        'children[1].birth_date'
+        >>> Problem("[0]", "bad").under("parents").path
+        'parents[0]'
+        """
+        if not prefix:
+            return self
+        if not self.path:
+            return Problem(prefix, self.message)
+        joiner = "" if self.path.startswith("[") else "."
+        return Problem(f"{prefix}{joiner}{self.path}", self.message)
+
+
+class InvalidInput(FpcoreError, ValueError):
+    """The input is not acceptable; ``problems`` lists every bad field, not just the first.
+
+    Raised by constructors of domain objects, by the JSON readers and by parsers of
+    periods and money. Nothing half-built is returned when it is raised.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem] | str, *, path: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(path, problems)]
+        self.problems = tuple(problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if len(self.problems) == 1:
+            head = "1 problem in the input:"
+        else:
+            head = f"{len(self.problems)} problems in the input:"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+    def under(self, prefix: str) -> InvalidInput:
+        """The same error with every path prefixed by ``prefix``."""
+        return InvalidInput([p.under(prefix) for p in self.problems])
+
+    def __reduce__(self) -> tuple[type[InvalidInput], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class UnknownName(FpcoreError, KeyError):
+    """A name (policy, parameter, rule, setting, township) that is not known.
+
+    Carries ``kind``, ``name`` and the ``known`` names so the message can suggest them.
+    """
+
+    def __init__(self, kind: str, name: str, known: Iterable[str] = ()) -> None:
+        self.kind = kind
+        self.name = name
+        self.known = tuple(sorted(known))
+        hint = f"; known: {', '.join(self.known)}" if self.known else ""
+        super().__init__(f"unknown {kind} {name!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError quotes its argument; we want the sentence
+        return str(self.args[0])
+
+
+class ParameterNotInForce(FpcoreError, LookupError):
+    """A parameter was looked up on a date on which none of its values is in force."""
+
+    def __init__(self, parameter: str, on: object, detail: str = "") -> None:
+        self.parameter = parameter
+        self.on = on
+        extra = f" ({detail})" if detail else ""
+        super().__init__(f"parameter {parameter!r} has no value in force on {on}{extra}")
+
+
+class ConflictingOutcomes(FpcoreError, RuntimeError):
+    """Two exceptions of a rule fired at the same priority with different outcomes."""
+
+
+class EmptyOutcome(FpcoreError, RuntimeError):
+    """A rule that must decide produced no outcome (no default and no exception applied)."""
+
+
+class InvalidTransition(FpcoreError, ValueError):
+    """A workflow step that is not allowed from the current state; nothing was changed."""
