@@ -1,0 +1,61 @@
+"""The domain model: frozen, validated records of households, persons and places.
+
+Every class is an ``attrs`` frozen, keyword-only class that checks itself when built
+and reports every problem at once as :class:`fpcore.errors.InvalidInput`. What-ifs use
+``attrs.evolve``, which checks again.
+
+Example:
+    >>> import attrs, pendulum
+    >>> h = sample_household()
+    >>> attrs.evolve(h.children[0], death_date=pendulum.Date(1990, 1, 1))
+    Traceback (most recent call last):
+    ...
+    fpcore.errors.InvalidInput: 1 problem in the input:
+      death_date: 1990-01-01 is before the birth date
+"""
+
+from fpcore.model._enums import CertificateKind, ChildLink, Hukou, MaritalStatus, Sex
+from fpcore.model._geography import County, Township, Village
+from fpcore.model._household import (
+    MIN_PARENT_AGE_AT_BIRTH,
+    Certificate,
+    Deposit,
+    Household,
+    SecondChildQuota,
+)
+from fpcore.model._people import Child, Disability, Person, Residence
+from fpcore.model._resident_id import (
+    check_digit,
+    make_resident_id,
+    mask_name,
+    mask_resident_id,
+    resident_id_problems,
+)
+from fpcore.model._samples import sample_county, sample_household
+
+__all__ = [
+    "MIN_PARENT_AGE_AT_BIRTH",
+    "Certificate",
+    "CertificateKind",
+    "Child",
+    "ChildLink",
+    "County",
+    "Deposit",
+    "Disability",
+    "Household",
+    "Hukou",
+    "MaritalStatus",
+    "Person",
+    "Residence",
+    "SecondChildQuota",
+    "Sex",
+    "Township",
+    "Village",
+    "check_digit",
+    "make_resident_id",
+    "mask_name",
+    "mask_resident_id",
+    "resident_id_problems",
+    "sample_county",
+    "sample_household",
+]

@@ -1,0 +1,42 @@
+"""JSON in and out: documents with a schema version, clear errors, a JSON Schema.
+
+Example:
+    >>> from fpcore.model import Household, sample_household
+    >>> text = dumps(sample_household())
+    >>> loads(text, Household).children[0].birth_date
+    Date(1999, 5, 31)
+    >>> loads('{"schema_version": 1, "household_id": "x", "village": NaN}', Household)
+    Traceback (most recent call last):
+    ...
+    fpcore.errors.InvalidInput: 1 problem in the input:
+      NaN is not allowed in fpcore documents (JSON has no such number)
+"""
+
+from fpcore.serialization._converter import make_converter, parse_date, structure, unstructure
+from fpcore.serialization._documents import (
+    MAX_DOCUMENT_BYTES,
+    MAX_NESTING,
+    SCHEMA_VERSION,
+    dumps,
+    from_document,
+    loads,
+    parse_json,
+    to_document,
+)
+from fpcore.serialization._schema import json_schema
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MAX_NESTING",
+    "SCHEMA_VERSION",
+    "dumps",
+    "from_document",
+    "json_schema",
+    "loads",
+    "make_converter",
+    "parse_date",
+    "parse_json",
+    "structure",
+    "to_document",
+    "unstructure",
+]
