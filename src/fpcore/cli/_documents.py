@@ -1,0 +1,105 @@
+"""Commands on household documents: validate, schema, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pendulum
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fpcore.cli._app import app
+from fpcore.errors import InvalidInput
+from fpcore.model import Household, mask_name, mask_resident_id, sample_household
+from fpcore.periods import age_on
+from fpcore.serialization import json_schema, loads
+
+
+def _read_household(path: Path) -> Household:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read the file ({error.strerror})") from None
+    return loads(data, Household)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="household JSON documents", metavar="FILE")],
+) -> None:
+    """Check household documents: OK, or every problem with its path; exit 1 if any is bad."""
+    out = Console(highlight=False)
+    bad = 0
+    for path in files:
+        try:
+            _read_household(path)
+        except InvalidInput as error:
+            bad += 1
+            out.print(f"[bold red]INVALID[/] {path}")
+            for problem in error.problems:
+                out.print(f"  {problem.path or '(document)'}: {problem.message}", markup=False)
+        else:
+            out.print(f"[green]OK[/] {path}")
+    if bad:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the household document."""
+    typer.echo(json.dumps(json_schema(Household), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def demo(
+    file: Annotated[
+        Path | None, typer.Argument(help="a household JSON document (default: the sample)")
+    ] = None,
+    on: Annotated[str, typer.Option(help="the day to look at the household, YYYY-MM-DD")] = (
+        "2008-06-30"
+    ),
+) -> None:
+    """Read the sample household and show what fpcore sees in it on a day."""
+    out = Console(highlight=False)
+    try:
+        household = sample_household() if file is None else _read_household(file)
+        day = pendulum.Date.fromisoformat(on)
+    except (InvalidInput, ValueError) as error:
+        out.print(f"[bold red]cannot run the demo:[/] {error}", markup=True)
+        raise typer.Exit(code=1) from None
+    out.print(f"[bold]Household {household.household_id}[/] (village {household.village}), {day}")
+    people = Table("who", "name", "resident ID", "born", "age", "hukou")
+    for parent in household.parents:
+        shown_id = mask_resident_id(parent.resident_id) if parent.resident_id else "-"
+        people.add_row(
+            "parent",
+            mask_name(parent.name),
+            shown_id,
+            str(parent.birth_date),
+            str(parent.age_on(day)),
+            parent.hukou.value,
+        )
+    for child in household.children:
+        people.add_row(
+            f"child ({child.link.value})",
+            mask_name(child.name),
+            "-",
+            str(child.birth_date),
+            str(age_on(child.birth_date, day)) if child.alive_on(day) else "-",
+            "",
+        )
+    out.print(people)
+    records = Table("record", "number / amount", "date", "state")
+    for certificate in household.certificates:
+        records.add_row(certificate.kind.value, certificate.number, str(certificate.issued), "")
+    quota = household.second_child_quota
+    if quota is not None:
+        state = f"waived {quota.waived}" if quota.waived else "held"
+        records.add_row("second_child_quota", "", str(quota.granted), state)
+    for deposit in household.deposits:
+        state = f"refunded {deposit.refunded}" if deposit.refunded else "outstanding"
+        records.add_row("deposit", str(deposit.amount), str(deposit.paid), state)
+    out.print(records)

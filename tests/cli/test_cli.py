@@ -1,0 +1,61 @@
+"""The command line, driven through typer's test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fpcore.cli import app
+from fpcore.model import Household, sample_household
+from fpcore.serialization import dumps, loads
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_example_file_is_the_embedded_sample() -> None:
+    text = (ROOT / "examples" / "household.json").read_text(encoding="utf-8")
+    assert loads(text, Household) == sample_household()
+
+
+def test_demo_shows_the_sample_household_masked() -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "HN-0001" in result.output
+    assert "张*娟" in result.output
+    assert "张秀娟" not in result.output
+    assert sample_household().parents[0].resident_id not in result.output
+
+
+def test_validate_ok_and_invalid(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(dumps(sample_household()), encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    data = json.loads(dumps(sample_household()))
+    data["children"][0]["birth_date"] = "2019-02-30"
+    data["colour"] = "red"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert f"OK {good}" in result.output
+    assert "children[0].birth_date: 2019-02-30 is not a date" in result.output
+    assert "colour: unknown field" in result.output
+
+
+def test_validate_reports_unreadable_and_malformed_files(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(broken), str(tmp_path / "missing.json")])
+    assert result.exit_code == 1
+    assert "not valid JSON" in result.output
+    assert "cannot read the file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_schema_prints_the_household_schema() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["properties"]["schema_version"] == {"const": 1}
