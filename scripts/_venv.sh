@@ -11,8 +11,10 @@ stamp=.venv/.fpcore-installed
 extras=${FPCORE_EXTRAS:-dev}
 want="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+    # this machine's pip config names local mirrors that may be absent: drop that noise
+    quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
+    quiet .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    quiet .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
     echo "$want" > "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"
