@@ -26,7 +26,9 @@ def test_demo_shows_the_sample_household_masked() -> None:
     assert "HN-0001" in result.output
     assert "张*娟" in result.output
     assert "张秀娟" not in result.output
-    assert sample_household().parents[0].resident_id not in result.output
+    resident_id = sample_household().parents[0].resident_id
+    assert resident_id is not None
+    assert resident_id not in result.output
 
 
 def test_validate_ok_and_invalid(tmp_path: Path) -> None:
