@@ -19,13 +19,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, Overflow
 from fractions import Fraction
 from typing import TypeVar
 
 from fpcore.errors import InvalidInput
 
-__all__ = ["FEN", "ZERO", "Money", "allocate", "round_to_fen", "split", "total"]
+__all__ = ["FEN", "MAX_FEN", "ZERO", "Money", "allocate", "round_to_fen", "split", "total"]
 
 K = TypeVar("K", bound=Hashable)
 
@@ -61,7 +61,8 @@ class Money:
 
     Raises:
         TypeError: ``value`` is a float (or another non-numeric type).
-        InvalidInput: it is not a finite number, or has more than two decimal places.
+        InvalidInput: it is not a finite number, is too large (beyond Decimal's exponent
+            range), or has more than two decimal places.
 
     Example:
         >>> Money("10.5") + Money(2)
@@ -83,13 +84,18 @@ class Money:
         amount = _to_decimal(value)
         if not amount.is_finite():
             raise InvalidInput(f"{value!r} is not a finite amount of yuan")
-        fen = amount * 100
+        # scaleb in a context as wide as the amount shifts the exponent and keeps every
+        # digit; `amount * 100` in the default 28-digit context would round wide amounts.
+        try:
+            fen = amount.scaleb(2, Context(prec=len(amount.as_tuple().digits)))
+        except Overflow:  # beyond Decimal's exponent range (e.g. '1e999999')
+            raise InvalidInput(f"{value!r} is too large an amount of yuan") from None
         if fen != fen.to_integral_value():
             raise InvalidInput(
                 f"{value!r} has more than two decimal places; "
                 "round explicitly with fpcore.money.round_to_fen"
             )
-        object.__setattr__(self, "_fen", int(fen))
+        object.__setattr__(self, "_fen", _in_range(int(fen), value))
 
     @classmethod
     def from_fen(cls, fen: int) -> Money:
@@ -101,7 +107,7 @@ class Money:
         if isinstance(fen, bool) or not isinstance(fen, int):
             raise TypeError(f"fen must be an int, not {type(fen).__name__}")
         money = object.__new__(cls)
-        object.__setattr__(money, "_fen", fen)
+        object.__setattr__(money, "_fen", _in_range(fen, fen))
         return money
 
     @property
@@ -112,7 +118,7 @@ class Money:
     @property
     def amount(self) -> Decimal:
         """The amount in yuan as a Decimal with exactly two places."""
-        return Decimal(self._fen).scaleb(-2)
+        return Decimal(str(self))  # exact; scaleb(-2) would round past 28 digits
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Money is immutable")
@@ -220,6 +226,17 @@ class Money:
         return f"Money('{self}')"
 
 
+MAX_FEN = 2**63 - 1
+"""The largest amount in fen (about 92 million billion yuan): what a 64-bit integer
+column holds, so an amount means the same in one household and in a population table."""
+
+
+def _in_range(fen: int, shown: object) -> int:
+    if not -MAX_FEN <= fen <= MAX_FEN:
+        raise InvalidInput(f"{shown!r} is beyond the largest amount fpcore handles (MAX_FEN fen)")
+    return fen
+
+
 ZERO = Money.from_fen(0)
 """No money."""
 
@@ -253,8 +270,11 @@ def round_to_fen(value: Decimal | Fraction | int) -> Money:
     """
     exact = _exact(value)
     if isinstance(value, Decimal):
-        fen = (value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return Money.from_fen(int(fen))
+        # one rounding, straight to the fen, in a context wide enough for every digit
+        # (`value * 100` in the default 28-digit context would round half-even first).
+        room = Context(prec=max(28, value.adjusted() + 4))
+        fen = value.quantize(_FEN_EXPONENT, rounding=ROUND_HALF_UP, context=room)
+        return Money.from_fen(int(fen.scaleb(2, room)))
     scaled = exact * 100
     sign = -1 if scaled < 0 else 1
     magnitude = abs(scaled)

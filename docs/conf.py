@@ -1,0 +1,53 @@
+"""Sphinx configuration for the fpcore documentation (Sphinx + MyST markdown).
+
+Build with ``sphinx-build -W --keep-going -q -b html docs docs/_build/html``: every
+warning is an error, so a broken reference or a malformed docstring fails the build.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Document the source tree even where fpcore is not installed (in .venv it is, editable).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import fpcore
+
+project = "fpcore"
+author = "fpcore developers"
+copyright = "fpcore developers"
+release = fpcore.__version__
+version = ".".join(release.split(".")[:2])
+
+# No intersphinx: the build must pass offline, and a failed inventory fetch warns.
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+]
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+language = "en"
+
+# MyST: pages in markdown with `{directive}` fences; headings get anchors so pages can
+# link to sections as [text](page.md#anchor).
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# autodoc + napoleon: the API pages come from our Google-style docstrings.
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+napoleon_custom_sections = [("Legal basis", "notes_style")]
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_description_target = "documented_params"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autoclass_content = "class"
+
+html_theme = "alabaster"
+html_title = f"fpcore {release}"
