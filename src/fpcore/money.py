@@ -233,7 +233,7 @@ column holds, so an amount means the same in one household and in a population t
 
 def _in_range(fen: int, shown: object) -> int:
     if not -MAX_FEN <= fen <= MAX_FEN:
-        raise InvalidInput(f"{shown!r} is beyond the largest amount fpcore handles (MAX_FEN fen)")
+        raise InvalidInput(f"{shown!r} is beyond the largest amount fpcore handles ({MAX_FEN} fen)")
     return fen
 
 

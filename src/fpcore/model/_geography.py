@@ -12,7 +12,7 @@ def _check_code(check: Collector, path: str, code: object, digits: int, parent: 
     if not check.text(path, code):
         return
     assert isinstance(code, str)
-    if not (code.isdigit() and len(code) == digits):
+    if not (code.isascii() and code.isdigit() and len(code) == digits):
         check.add(path, f"{code!r} is not a {digits}-digit code")
     elif not code.startswith(parent):
         check.add(path, f"{code!r} does not start with its parent's code {parent}")

@@ -135,7 +135,7 @@ class Household:
         check = Collector()
         check.text("household_id", self.household_id)
         if check.text("village", self.village) and not (
-            self.village.isdigit() and len(self.village) == 12
+            self.village.isascii() and self.village.isdigit() and len(self.village) == 12
         ):
             check.add("village", f"{self.village!r} is not a 12-digit village code")
         parents_ok = check.items("parents", self.parents, Person)

@@ -73,11 +73,14 @@ class Residence:
         township_ok = check.text("township", self.township)
         village_ok = check.text("village", self.village)
         if township_ok and not (
-            self.township.isdigit() and len(self.township) == _TOWNSHIP_CODE_DIGITS
+            self.township.isascii()
+            and self.township.isdigit()
+            and len(self.township) == _TOWNSHIP_CODE_DIGITS
         ):
             check.add("township", f"{self.township!r} is not a 9-digit township code")
         elif village_ok and not (
-            self.village.isdigit()
+            self.village.isascii()
+            and self.village.isdigit()
             and len(self.village) == _VILLAGE_CODE_DIGITS
             and self.village.startswith(self.township)
         ):

@@ -10,7 +10,7 @@ from fpcore.model._enums import Sex
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"[1-9]\d{16}[\dX]")
+_SHAPE = re.compile(r"[1-9]\d{16}[\dX]", re.ASCII)  # not full-width or other digits
 
 
 def check_digit(first17: str) -> str:
@@ -19,7 +19,7 @@ def check_digit(first17: str) -> str:
     >>> check_digit("11010519491231002")
     'X'
     """
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError(f"{first17!r} is not 17 digits")
     total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]

@@ -19,7 +19,7 @@ from fpcore.money import Money
 
 T = TypeVar("T")
 
-_DATE_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATE_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)  # not other scripts' digits
 
 
 def _describe(value: object) -> str:
@@ -149,10 +149,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(pendulum.Date, lambda d: d.isoformat())
     converter.register_structure_hook(Money, _structure_money)
     converter.register_unstructure_hook(Money, str)
-    converter.register_unstructure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum),
-        lambda _t: lambda member: member.value,
-    )
+    # plain values, not enum members: cattrs' str and int passthrough would otherwise
+    # win for StrEnum and IntEnum members (they are str and int subclasses)
+    for enum_base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        converter.register_unstructure_hook(enum_base, lambda member: member.value)
 
     def tuple_factory(cls: Any) -> Callable[[object, Any], tuple[Any, ...]]:
         item_type = typing.get_args(cls)[0]
