@@ -1,0 +1,123 @@
+"""The generic rule engine: dated cited parameters, facts, rules, policies, two evaluators.
+
+A catalogue defines *facts* (derived quantities on a person or household for a
+month, each with a Python and a polars implementation), *parameters* (dated, cited
+values, loaded from TOML) and *rules* (conditions with reason codes, a default
+outcome and prioritised exceptions) written in a small expression algebra. A
+:class:`Policy` bundles them with settings; ``policy.evaluate(household, period)``
+gives an explainable :class:`Decision`, and ``policy.evaluate_table(population,
+period)`` computes the same entitlements for a whole population with polars.
+
+This package never imports the family-planning model, and imports polars only when
+the batch evaluator is first used. See ``docs/engine.md``.
+
+Example:
+    >>> from fpcore.money import Money
+    >>> rule_age = fact("person", "int")(lambda p, m: m.year - p["born"])
+    >>> (where(rule_age >= 60, Money(80), Money(0))).kind
+    'money'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fpcore.rules._decision import (
+    ConditionTrace,
+    Decision,
+    Entitlement,
+    ParameterUse,
+    RuleTrace,
+    Stamp,
+    Status,
+)
+from fpcore.rules._expr import (
+    Expr,
+    Kind,
+    all_of,
+    any_of,
+    const,
+    maximum,
+    minimum,
+    missing,
+    month_index,
+    not_,
+    param,
+    setting,
+    where,
+)
+from fpcore.rules._facts import Entity, Fact, fact
+from fpcore.rules._parameters import (
+    Citation,
+    DatedValue,
+    Parameter,
+    ParameterKind,
+    load_parameters,
+    parameters_from_toml,
+)
+from fpcore.rules._policy import (
+    EntityAdapter,
+    ParameterChange,
+    Policy,
+    PolicyDiff,
+    Setting,
+    diff,
+)
+from fpcore.rules._rule import Condition, Rule, RuleException
+
+if TYPE_CHECKING:
+    from fpcore.rules._population import EntitlementTables, Population
+
+__all__ = [
+    "Citation",
+    "Condition",
+    "ConditionTrace",
+    "DatedValue",
+    "Decision",
+    "Entitlement",
+    "EntitlementTables",
+    "Entity",
+    "EntityAdapter",
+    "Expr",
+    "Fact",
+    "Kind",
+    "Parameter",
+    "ParameterChange",
+    "ParameterKind",
+    "ParameterUse",
+    "Policy",
+    "PolicyDiff",
+    "Population",
+    "Rule",
+    "RuleException",
+    "RuleTrace",
+    "Setting",
+    "Stamp",
+    "Status",
+    "all_of",
+    "any_of",
+    "const",
+    "diff",
+    "fact",
+    "load_parameters",
+    "maximum",
+    "minimum",
+    "missing",
+    "month_index",
+    "not_",
+    "param",
+    "parameters_from_toml",
+    "setting",
+    "where",
+]
+
+_LAZY = {"EntitlementTables", "Population"}
+
+
+def __getattr__(name: str) -> object:
+    """Batch names import polars on first use (the optional ``batch`` extra)."""
+    if name in _LAZY:
+        from fpcore.rules import _population
+
+        return getattr(_population, name)
+    raise AttributeError(f"module 'fpcore.rules' has no attribute {name!r}")

@@ -1,0 +1,267 @@
+"""The single evaluator: one household, its persons, a period; optional explanation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from fpcore._version import __version__
+from fpcore.errors import ConflictingOutcomes, EmptyOutcome
+from fpcore.money import Money
+from fpcore.periods import Month, Period
+from fpcore.rules._compile import _NOT, CompiledRule, Ctx, _render
+from fpcore.rules._decision import (
+    Decision,
+    Entitlement,
+    Id,
+    ParameterUse,
+    RuleTrace,
+    Stamp,
+    Status,
+)
+from fpcore.rules._parameters import render_value
+
+if TYPE_CHECKING:
+    from fpcore.rules._policy import Policy
+
+
+class MonthPlan:
+    """Per month: the parameter values and the rules in force (cached per policy)."""
+
+    __slots__ = ("household_rules", "index", "month", "params", "person_rules")
+
+    def __init__(self, policy: Policy, rules: Iterable[CompiledRule], month: Month) -> None:
+        self.month = month
+        self.index = month.index
+        live = [r for r in rules if r.rule.in_force(month)]
+        self.person_rules = tuple(r for r in live if r.rule.entity == "person")
+        self.household_rules = tuple(r for r in live if r.rule.entity == "household")
+        names = sorted({n for r in live for n in policy.parameters_of(r.rule)})
+        self.params: dict[str, object] = {n: policy.parameters[n].at(month.start) for n in names}
+
+
+def _keep(
+    cr: CompiledRule,
+    entity: str,
+    bid: Id,
+    month: int,
+    value: object,
+    amounts: dict[tuple[str, str, Id], dict[int, Money]],
+    statuses: dict[tuple[str, str, Id], dict[int, str]],
+) -> None:
+    """Add a rule's outcome for a month: amounts of one benefit add up."""
+    key = (cr.rule.benefit, entity, bid)
+    if cr.money:
+        if value:
+            slot = amounts.get(key)
+            if slot is None:
+                amounts[key] = {month: value}  # type: ignore[dict-item]
+            elif month in slot:
+                slot[month] = slot[month] + value  # type: ignore[operator]
+            else:
+                slot[month] = value  # type: ignore[assignment]
+    else:
+        statuses.setdefault(key, {})[month] = str(value)
+
+
+class SingleEvaluator:
+    """A policy compiled for single evaluation; built once per policy."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        settings = policy.settings_in_force()
+        self.rules = tuple(CompiledRule(r, settings) for r in policy.rules)
+        self._plans: dict[int, MonthPlan] = {}
+        self._stamps: dict[Period, Stamp] = {}
+        self._uses: dict[tuple[int, str], ParameterUse] = {}
+        self._periods: dict[Period, tuple[MonthPlan, ...]] = {}
+
+    def plans(self, period: Period) -> tuple[MonthPlan, ...]:
+        cached = self._periods.get(period)
+        if cached is None:
+            out = []
+            for month in period.months():
+                plan = self._plans.get(month.index)
+                if plan is None:
+                    plan = self._plans[month.index] = MonthPlan(self.policy, self.rules, month)
+                out.append(plan)
+            cached = self._periods[period] = tuple(out)
+        return cached
+
+    def stamp(self, period: Period) -> Stamp:
+        stamp = self._stamps.get(period)
+        if stamp is None:
+            stamp = self._stamps[period] = Stamp(
+                fpcore_version=__version__,
+                policy_id=self.policy.id,
+                policy_version=self.policy.version,
+                policy_hash=self.policy.content_hash,
+                period=period,
+            )
+        return stamp
+
+    def evaluate(self, household: object, period: Period, explain: bool) -> Decision:
+        adapter = self.policy.adapter
+        hid = adapter.household_id(household)
+        persons = [(adapter.person_id(p), p) for p in adapter.persons(household)]
+        amounts: dict[tuple[str, str, Id], dict[int, Money]] = {}
+        statuses: dict[tuple[str, str, Id], dict[int, str]] = {}
+        traces: list[RuleTrace] = []
+        plans = self.plans(period)
+        for plan in plans:
+            month, params = plan.month, plan.params
+            hh: dict[str, object] = {}
+            if explain:
+                if plan.household_rules:
+                    c = Ctx(month, params, household, household, hh, hh, plan.index)
+                    for cr in plan.household_rules:
+                        self._run(cr, c, "household", hid, hid, amounts, statuses, traces)
+                if plan.person_rules:
+                    for pid, person in persons:
+                        c = Ctx(month, params, person, household, {}, hh, plan.index)
+                        for cr in plan.person_rules:
+                            self._run(cr, c, "person", pid, hid, amounts, statuses, traces)
+                self._not_in_force(plan, month, hid, persons, traces)
+                continue
+            if plan.household_rules:
+                c = Ctx(month, params, household, household, hh, hh, plan.index)
+                for cr in plan.household_rules:
+                    try:
+                        value = cr.decide(c)
+                    except (ConflictingOutcomes, EmptyOutcome):
+                        cr.outcome(c, False, f"household {hid}")
+                        raise
+                    if value is not _NOT and value is not None:
+                        _keep(cr, "household", hid, plan.index, value, amounts, statuses)
+            if plan.person_rules:
+                for pid, person in persons:
+                    c = Ctx(month, params, person, household, {}, hh, plan.index)
+                    for cr in plan.person_rules:
+                        try:
+                            value = cr.decide(c)
+                        except (ConflictingOutcomes, EmptyOutcome):
+                            cr.outcome(c, False, f"person {pid}")
+                            raise
+                        if value is not _NOT and value is not None:
+                            _keep(cr, "person", pid, plan.index, value, amounts, statuses)
+        months = {plan.index: plan.month for plan in plans}
+        return Decision(
+            stamp=self.stamp(period),
+            entitlements=tuple(
+                Entitlement(
+                    benefit=b,
+                    entity=e,  # type: ignore[arg-type]
+                    beneficiary_id=bid,
+                    household_id=hid,
+                    monthly=monthly,
+                )
+                for (b, e, bid), by_month in sorted(amounts.items())
+                if (monthly := tuple((months[m], a) for m, a in by_month.items() if a))
+            ),
+            statuses=tuple(
+                Status(
+                    benefit=b,
+                    entity=e,  # type: ignore[arg-type]
+                    beneficiary_id=bid,
+                    household_id=hid,
+                    monthly=tuple((months[m], v) for m, v in by_month.items()),
+                )
+                for (b, e, bid), by_month in sorted(statuses.items())
+            ),
+            explanations=tuple(traces),
+        )
+
+    def _run(
+        self,
+        cr: CompiledRule,
+        c: Ctx,
+        entity: str,
+        bid: Id,
+        hid: Id,
+        amounts: dict[tuple[str, str, Id], dict[int, Money]],
+        statuses: dict[tuple[str, str, Id], dict[int, str]],
+        traces: list[RuleTrace],
+    ) -> None:
+        """Evaluate a rule recording every value (for the explanation)."""
+        c.trace, c.used = {}, []
+        values = [f(c) for f in cr.tconds]
+        applied = all(v is True for v in values)
+        value, label = cr.outcome(c, True, f"{entity} {bid}") if applied else (None, None)
+        if value is not None:
+            _keep(cr, entity, bid, c.index, value, amounts, statuses)
+        traces.append(self._trace(cr, c, entity, bid, hid, values, applied, value, label))
+
+    def _trace(
+        self,
+        cr: CompiledRule,
+        c: Ctx,
+        entity: str,
+        bid: Id,
+        hid: Id,
+        values: list[object],
+        applied: bool,
+        value: object,
+        label: str | None,
+    ) -> RuleTrace:
+        rule = cr.rule
+        uses = []
+        for name in dict.fromkeys(c.used):
+            use = self._uses.get((c.index, name))
+            if use is None:
+                entry = self.policy.parameters[name].entry_at(c.month.start)
+                use = self._uses[(c.index, name)] = ParameterUse(
+                    name=name,
+                    start=entry.start,
+                    value=render_value(entry.value),
+                    citation=entry.citation,
+                )
+            uses.append(use)
+        return RuleTrace(
+            rule_id=rule.id,
+            title_zh=rule.title_zh,
+            title_en=rule.title_en,
+            benefit=rule.benefit,
+            entity=rule.entity,
+            beneficiary_id=bid,
+            household_id=hid,
+            month=c.month,
+            in_force=True,
+            applied=applied,
+            outcome=render_value(value) if applied else None,
+            exception=label,
+            conditions=tuple([cr.condition_trace(i, v) for i, v in enumerate(values)]),
+            values=tuple([(k, _render(v)) for k, v in c.trace.items()]),
+            parameters=tuple(uses),
+            citations=rule.citations,
+        )
+
+    def _not_in_force(
+        self,
+        plan: MonthPlan,
+        month: Month,
+        hid: Id,
+        persons: list[tuple[Id, object]],
+        traces: list[RuleTrace],
+    ) -> None:
+        live = {cr.rule.id for cr in (*plan.person_rules, *plan.household_rules)}
+        for cr in self.rules:
+            rule = cr.rule
+            if rule.id in live:
+                continue
+            ids = [hid] if rule.entity == "household" else [pid for pid, _ in persons]
+            for bid in ids:
+                traces.append(
+                    RuleTrace(
+                        rule_id=rule.id,
+                        title_zh=rule.title_zh,
+                        title_en=rule.title_en,
+                        benefit=rule.benefit,
+                        entity=rule.entity,
+                        beneficiary_id=bid,
+                        household_id=hid,
+                        month=month,
+                        in_force=False,
+                        applied=False,
+                        citations=rule.citations,
+                    )
+                )

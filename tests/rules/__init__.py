@@ -1,0 +1,1 @@
+"""Tests of the generic rule engine, fpcore.rules, on a small test-only domain."""

@@ -1,0 +1,139 @@
+"""The batch evaluator's edges: population schema, aggregation paths, refusals."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pendulum
+import polars as pl
+import pytest
+
+from fpcore.errors import InvalidInput
+from fpcore.money import Money
+from fpcore.periods import Month, Year
+from fpcore.rules import Condition, EntityAdapter, Fact, Policy, Population, Rule, const, fact
+
+MONTH = Month(year=2012, month=1)
+ADAPTER: EntityAdapter[dict[str, object], dict[str, object]] = EntityAdapter(
+    household_id=lambda h: 0, persons=lambda h: [], person_id=lambda p: 0
+)
+
+
+def _policy(*tests: object, outcome: object = None) -> Policy:
+    return Policy(
+        id="b",
+        version="1",
+        parameters={},
+        adapter=ADAPTER,
+        rules=(
+            Rule(
+                id="R",
+                title_zh="",
+                title_en="",
+                benefit="b",
+                entity="household",
+                citations=(),
+                effective_from=pendulum.Date(2000, 1, 1),
+                conditions=tuple(
+                    Condition(code=f"C{i}", test=t)  # type: ignore[arg-type]
+                    for i, t in enumerate(tests)
+                ),
+                outcome=const(Money(5)) if outcome is None else outcome,  # type: ignore[arg-type]
+            ),
+        ),
+    )
+
+
+def _population(children: dict[str, list[object]]) -> Population:
+    return Population(
+        {
+            "persons": pl.DataFrame({"person_id": [0, 1, 2], "household_id": [0, 1, 2]}),
+            "households": pl.DataFrame({"household_id": [0, 1, 2]}),
+            "children": pl.DataFrame(children),
+        }
+    )
+
+
+def test_population_schema_is_checked() -> None:
+    with pytest.raises(InvalidInput) as info:
+        Population({"persons": pl.DataFrame({"person_id": ["a"]})})
+    paths = [p.path for p in info.value.problems]
+    assert paths == ["persons.person_id", "persons.household_id", "households"]
+
+
+def test_from_rows() -> None:
+    pop = Population.from_rows(
+        persons=[{"person_id": 3, "household_id": 9}], households=[{"household_id": 9}]
+    )
+    assert pop.is_dense("households", "household_id") is False
+    with pytest.raises(InvalidInput, match="'children' is missing"):
+        pop.table("children")
+
+
+@pytest.mark.parametrize("sort", [True, False])
+def test_group_by_and_positional_aggregation_agree(sort: bool) -> None:
+    rows: dict[str, list[object]] = {"household_id": [2, 0, 2, 2], "x": [1, 5, 7, None]}
+    if sort:
+        rows = {"household_id": [0, 2, 2, 2], "x": [5, 1, 7, None]}
+
+    def python(h: object, m: Month) -> int:
+        return 0
+
+    positional = fact(
+        "household",
+        "int",
+        over="children",
+        agg="sum",
+        fill=0,
+        name="s",
+        columnar=lambda m: pl.col("x"),
+    )(python)
+    grouped = fact(
+        "household", "int", over="children", fill=0, name="g", columnar=lambda m: pl.col("x").sum()
+    )(python)
+    largest = fact(
+        "household", "int", over="children", agg="max", name="mx", columnar=lambda m: pl.col("x")
+    )(python)
+    tables = _policy(positional == grouped, outcome=const(Money(1)) * grouped).evaluate_table(
+        _population(rows), MONTH
+    )
+    assert dict(tables.households.select("household_id", "amount_fen").rows()) == {
+        0: 500,
+        2: 800,
+    }
+    tables = _policy(largest.is_missing()).evaluate_table(_population(rows), MONTH)
+    assert tables.households["household_id"].to_list() == [1]
+
+
+def test_multi_month_counts_months() -> None:
+    always: Fact[object] = fact("household", "bool", name="t", columnar=lambda m: pl.lit(True))(
+        lambda h, m: True
+    )
+    tables = _policy(always).evaluate_table(
+        _population({"household_id": [], "x": []}), Year(year=2012)
+    )
+    assert tables.households.sort("household_id")["months"].to_list() == [12, 12, 12]
+    assert tables.households["amount_fen"].to_list() == [6000] * 3
+
+
+def test_refusals() -> None:
+    bare: Fact[object] = fact("household", "bool", name="bare")(lambda h, m: True)
+    with pytest.raises(InvalidInput, match="no columnar implementation"):
+        _policy(bare).evaluate_table(_population({"household_id": [], "x": []}), MONTH)
+    ratio: Fact[object] = fact("household", "ratio", name="r", columnar=lambda m: pl.lit(1))(
+        lambda h, m: Fraction(1, 2)
+    )
+    with pytest.raises(InvalidInput, match="is a ratio"):
+        _policy(ratio == Fraction(1, 2)).evaluate_table(
+            _population({"household_id": [], "x": []}), MONTH
+        )
+
+
+def test_dates_compare_in_both_evaluators() -> None:
+    day: Fact[object] = fact(
+        "household", "date", name="d", columnar=lambda m: pl.lit(None, dtype=pl.Date)
+    )(lambda h, m: None)
+    policy = _policy(day < pendulum.Date(2000, 1, 1))
+    assert policy.evaluate({}, MONTH).entitlements == ()
+    tables = policy.evaluate_table(_population({"household_id": [], "x": []}), MONTH)
+    assert tables.households.height == 0

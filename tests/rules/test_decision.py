@@ -1,0 +1,128 @@
+"""Decisions: entitlements over periods, explanations (why not), text, JSON, HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pendulum
+import pytest
+
+from fpcore._version import __version__
+from fpcore.errors import InvalidInput
+from fpcore.money import Money
+from fpcore.periods import Month, MonthSpan, Quarter, Year
+from fpcore.rules import Decision
+
+from .domain import POLICY, Child, Household, Person
+
+
+def _bereaved() -> Household:
+    """A rural couple whose only child died in 2005."""
+    return Household(
+        id=7,
+        persons=(
+            Person(id=70, birth=pendulum.Date(1950, 3, 4), rural=True),
+            Person(id=71, birth=pendulum.Date(1953, 2, 28), rural=True),
+        ),
+        children=(
+            Child(birth=pendulum.Date(1980, 5, 1), boy=True, died=pendulum.Date(2005, 1, 1)),
+        ),
+        certificate=pendulum.Date(1981, 1, 1),
+    )
+
+
+def test_stamp() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    assert decision.stamp.fpcore_version == __version__
+    assert decision.stamp.policy_id == "test-county"
+    assert decision.stamp.policy_hash == POLICY.content_hash
+    assert decision.stamp.period == Month(year=2012, month=3)
+    assert decision.explanations == ()
+
+
+def test_amounts_change_by_date_within_a_span() -> None:
+    decision = POLICY.evaluate(_bereaved(), MonthSpan.parse("2011-11..2012-02"))
+    sa = [e for e in decision.entitlements if e.benefit == "special_assistance"]
+    assert [e.beneficiary_id for e in sa] == [70, 71]
+    assert [str(a) for _, a in sa[0].monthly] == ["100.00", "100.00", "135.00", "135.00"]
+    assert sa[0].total == Money(470)
+    ra = [e for e in decision.entitlements if e.benefit == "reward_assistance"]
+    assert [(e.beneficiary_id, e.months, str(e.total)) for e in ra] == [(70, 4, "280.00")]
+
+
+def test_reward_assistance_starts_in_the_60th_birthday_month() -> None:
+    household = _bereaved()
+    for month, expected in (("2010-02", Money(0)), ("2010-03", Money(60))):
+        decision = POLICY.evaluate(household, Month.parse(month))
+        assert decision.total("reward_assistance") == expected
+
+
+def test_explanation_says_why_not_with_citations() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3), explain=True)
+    ra_71 = next(t for t in decision.explanations if t.rule_id == "RA" and t.beneficiary_id == 71)
+    assert not ra_71.applied
+    assert ra_71.failed == ("AGE_60_OR_OVER",)
+    assert {c.code: c.value for c in ra_71.conditions}["RURAL_COUPLE"] == "true"
+    assert ("person.age", "59") in ra_71.values
+    assert decision.why_not("RA") == {(71, Month(year=2012, month=3)): ("AGE_60_OR_OVER",)}
+    sa_70 = next(t for t in decision.explanations if t.rule_id == "SA" and t.beneficiary_id == 70)
+    assert sa_70.applied
+    assert sa_70.outcome == "135.00"
+    assert sa_70.exception == "only child deceased"
+    (use,) = sa_70.parameters
+    assert (use.name, use.value, str(use.start)) == (
+        "special_assistance.death",
+        "135.00",
+        "2012-01-01",
+    )
+    assert "chinadaily" in use.citation.url
+
+
+def test_rules_not_in_force_are_explained() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2007, month=6), explain=True)
+    sa = [t for t in decision.explanations if t.rule_id == "SA"]
+    assert sa
+    assert all(not t.in_force and not t.applied for t in sa)
+    assert "not in force" in decision.to_text("en")
+    assert "未生效" in decision.to_text("zh")
+
+
+def test_text_in_both_languages() -> None:
+    decision = POLICY.evaluate(_bereaved(), Quarter(year=2012, quarter=1), explain=True)
+    english, chinese = decision.to_text("en"), decision.to_text("zh")
+    assert "special_assistance: person 70 (household 7): 405.00 (3 month(s))" in english
+    assert "why not: AGE_60_OR_OVER" in english
+    assert "未满足: AGE_60_OR_OVER" in chinese
+    assert "年满60周岁" in chinese
+    assert str(decision) == english
+
+
+@pytest.mark.parametrize("explain", [False, True])
+@pytest.mark.parametrize(
+    "period", [Month(year=2012, month=3), Quarter(year=2009, quarter=4), Year(year=2011)]
+)
+def test_json_round_trip(explain: bool, period: Month | Quarter | Year) -> None:
+    decision = POLICY.evaluate(_bereaved(), period, explain=explain)
+    text = decision.to_json()
+    assert Decision.from_json(text) == decision
+    assert json.loads(text)["schema_version"] == 1
+
+
+def test_json_rejects_other_schemas() -> None:
+    data = POLICY.evaluate(_bereaved(), Month(year=2012, month=3)).to_dict()
+    data["schema_version"] = 99
+    with pytest.raises(InvalidInput, match="schema_version"):
+        Decision.from_dict(data)
+    del data["schema_version"]
+    with pytest.raises(InvalidInput):
+        Decision.from_dict({"schema_version": 1})
+
+
+def test_html_is_escaped() -> None:
+    household = _bereaved()
+    decision = POLICY.evaluate(household, Month(year=2012, month=3), explain=True)
+    html = decision._repr_html_()
+    assert "<pre>" in html
+    assert "Only-child parents&#x27; reward" in html
+    assert "(person.age >= 60)" not in html or "&gt;" in html
+    assert "<script" not in html
