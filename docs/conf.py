@@ -51,3 +51,18 @@ autoclass_content = "class"
 
 html_theme = "alabaster"
 html_title = f"fpcore {release}"
+
+
+def _write_rule_catalogue(_app: object) -> None:
+    """Generate ``rule-catalogue.md`` from the policies, so the page cannot drift."""
+    from fpcore.policies._explorer import catalogue_markdown
+
+    page = Path(__file__).with_name("rule-catalogue.md")
+    text = catalogue_markdown()
+    if not page.exists() or page.read_text(encoding="utf-8") != text:
+        page.write_text(text, encoding="utf-8")
+
+
+def setup(app: object) -> None:
+    """Sphinx hook: generate pages before reading sources."""
+    app.connect("builder-inited", _write_rule_catalogue)  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from fpcore.periods import age_on
 from fpcore.serialization import json_schema, loads
 
 
-def _read_household(path: Path) -> Household:
+def read_household(path: Path) -> Household:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -35,7 +35,7 @@ def validate(
     bad = 0
     for path in files:
         try:
-            _read_household(path)
+            read_household(path)
         except InvalidInput as error:
             bad += 1
             out.print(f"[bold red]INVALID[/] {path}")
@@ -61,11 +61,14 @@ def demo(
     on: Annotated[str, typer.Option(help="the day to look at the household, YYYY-MM-DD")] = (
         "2008-06-30"
     ),
+    policy_id: Annotated[str, typer.Option("--policy", help="the policy to evaluate under")] = (
+        "county"
+    ),
 ) -> None:
     """Read the sample household and show what fpcore sees in it on a day."""
-    out = Console(highlight=False)
+    out = Console(highlight=False, width=max(120, Console().width))
     try:
-        household = sample_household() if file is None else _read_household(file)
+        household = sample_household() if file is None else read_household(file)
         day = pendulum.Date.fromisoformat(on)
     except (InvalidInput, ValueError) as error:
         out.print(f"[bold red]cannot run the demo:[/] {error}", markup=True)
@@ -103,3 +106,32 @@ def demo(
         state = f"refunded {deposit.refunded}" if deposit.refunded else "outstanding"
         records.add_row("deposit", str(deposit.amount), str(deposit.paid), state)
     out.print(records)
+    _show_entitlements(out, household, policy_id)
+
+
+def _show_entitlements(out: Console, household: Household, policy_id: str) -> None:
+    """What the household is entitled to under a policy, over a few telling periods."""
+    from fpcore.periods import parse_period
+    from fpcore.policies import get
+
+    policy = get(policy_id)
+    out.print(f"[bold]Entitlements under policy {policy.id}[/] {policy.version}")
+    table = Table("period", "benefit", "beneficiary", "months", "total", "why not (last month)")
+    for text in ("2004Q2", "2008", "2017", "2030"):
+        period = parse_period(text)
+        decision = policy.evaluate(household, period, explain=True)
+        for entitlement in decision.entitlements:
+            table.add_row(
+                text,
+                entitlement.benefit,
+                str(entitlement.beneficiary_id),
+                str(entitlement.months),
+                str(entitlement.total),
+                "",
+            )
+        last = period.last_month
+        for trace in decision.explanations:
+            if trace.month == last and not trace.applied:
+                why_not = ", ".join(trace.failed) if trace.in_force else "not in force"
+                table.add_row(text, trace.rule_id, str(trace.beneficiary_id), "0", "0.00", why_not)
+    out.print(table)

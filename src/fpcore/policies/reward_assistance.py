@@ -1,0 +1,156 @@
+"""Rural reward assistance (农村部分计划生育家庭奖励扶助), per person per month.
+
+Legal basis: 国办发〔2004〕21号 (national pilot from 2004; Shandong province-wide from
+2006 under 鲁政办发〔2006〕22号). Each spouse is assessed separately. All four
+national conditions must hold: both spouses rural; no out-of-policy birth from 1973
+to 2001 (Shandong: since 1973); one living child, two daughters, or children who all
+died; born on or after 1933-01-01 and aged 60 or over. Paid until death.
+
+Amounts: an annual standard per person (600 from 2004, 720 from 2009, 960 from
+2012), paid monthly as the annual amount / 12 (exact for every standard).
+
+Conventions (settings): the year of the 60th birthday is paid from the birthday month
+(``reward_assistance_age_start``); no back-pay before the local start date, which is
+the rule's ``effective_from`` (national 2004-01-01, Shandong 2006-01-01).
+
+Example:
+    >>> RULE.id, RULE.entity, [c.code for c in RULE.conditions][:3]
+    ('RA', 'person', ['ALIVE', 'BORN_FROM_1933', 'AGED_60'])
+"""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+
+from fpcore.policies._facts import (
+    alive,
+    birth_date,
+    children_ever,
+    living_children,
+    living_daughters,
+    month_turning_60,
+    out_of_policy_births_1973_2001,
+    out_of_policy_births_since_1973,
+    parents_rural,
+    year_turning_60,
+)
+from fpcore.rules import (
+    Citation,
+    Condition,
+    Rule,
+    Setting,
+    any_of,
+    month_index,
+    param,
+    setting,
+    where,
+)
+
+__all__ = ["AGE_START", "COMPLIANCE_WINDOW", "RULE", "SHANDONG_RULE"]
+
+GUOBANFA_2004_21 = Citation(
+    document="国办发〔2004〕21号",
+    article="关于开展对农村部分计划生育家庭实行奖励扶助制度试点工作的意见",
+    issued_by="国务院办公厅",
+    url="https://m.tftnews.com/news5911967",
+)
+CONDITIONS_AS_APPLIED = Citation(
+    document="农村部分计划生育家庭奖励扶助对象条件 (Weihai, Xuanzhou, Qingyang)",
+    article="本人及配偶均为农业户口; 1973年至2001年间没有违反计划生育法律法规; "
+    "现存一个子女或两个女孩或子女死亡现无子女; 1933年1月1日以后出生, 年满60周岁",
+    url="https://www.xuanzhou.gov.cn/OpennessContent/show/1595284.html",
+)
+LUZHENGBANFA_2006_22 = Citation(
+    document="鲁政办发〔2006〕22号",
+    article="在全省实行农村部分计划生育家庭奖励扶助制度",
+    issued_by="山东省人民政府办公厅",
+    url="http://lsbar.com:8000/law/104027",
+)
+
+AGE_START = Setting(
+    name="reward_assistance_age_start",
+    default="birthday_month",
+    choices=("birthday_month", "whole_year", "next_year"),
+    description="In the year of the 60th birthday: paid from the birthday month, "
+    "for the whole year, or only from the next year",
+)
+COMPLIANCE_WINDOW = Setting(
+    name="reward_assistance_compliance_window",
+    default="1973-2001",
+    choices=("1973-2001", "since-1973"),
+    description="Years in which an out-of-policy birth disqualifies: the national "
+    "1973-2001, or Shandong's 'since 1973'",
+)
+
+_AGED_60 = Condition(
+    code="AGED_60",
+    test=where(
+        setting(AGE_START.name) == "birthday_month",
+        month_index >= month_turning_60,
+        where(
+            setting(AGE_START.name) == "whole_year",
+            month_index >= year_turning_60,
+            month_index >= year_turning_60 + 12,
+        ),
+    ),
+    en="aged 60 or over (from the month of the 60th birthday by default)",
+    zh="年满60周岁",
+)
+
+_CONDITIONS = (
+    Condition(code="ALIVE", test=alive, en="alive (paid until death)", zh="健在 (发放至亡故为止)"),
+    Condition(
+        code="BORN_FROM_1933",
+        test=birth_date >= param("reward_assistance.born_from", "date"),
+        en="born on or after 1933-01-01",
+        zh="1933年1月1日以后出生",
+    ),
+    _AGED_60,
+    Condition(
+        code="RURAL_COUPLE",
+        test=parents_rural,
+        en="the person and the spouse both hold rural hukou",
+        zh="本人及配偶均为农业户口",
+    ),
+    Condition(
+        code="NO_OUT_OF_POLICY_BIRTH",
+        test=where(
+            setting(COMPLIANCE_WINDOW.name) == "1973-2001",
+            out_of_policy_births_1973_2001 == 0,
+            out_of_policy_births_since_1973 == 0,
+        ),
+        en="no birth in breach of family-planning rules in the window (1973-2001)",
+        zh="1973年至2001年间没有违反计划生育法律法规和政策规定生育",
+    ),
+    Condition(
+        code="ONE_CHILD_TWO_GIRLS_OR_NONE_LEFT",
+        test=any_of(
+            living_children == 1,
+            (living_children == 2) & (living_daughters == 2),
+            (children_ever >= 1) & (living_children == 0),
+        ),
+        en="one living child, or two daughters, or children who have all died",
+        zh="现存一个子女或两个女孩或子女死亡现无子女",
+    ),
+)
+
+RULE = Rule(
+    id="RA",
+    title_zh="农村部分计划生育家庭奖励扶助",
+    title_en="Rural reward assistance for family-planning households",
+    benefit="reward_assistance",
+    entity="person",
+    citations=(GUOBANFA_2004_21, CONDITIONS_AS_APPLIED),
+    effective_from=pendulum.Date(2004, 1, 1),
+    conditions=_CONDITIONS,
+    outcome=param("reward_assistance.annual") / 12,
+)
+"""The national rule, in force from the national pilot (2004-01-01)."""
+
+SHANDONG_RULE = attrs.evolve(
+    RULE,
+    citations=(GUOBANFA_2004_21, CONDITIONS_AS_APPLIED, LUZHENGBANFA_2006_22),
+    effective_from=pendulum.Date(2006, 1, 1),
+)
+"""Shandong's rule: the same conditions, paid from the provincial start (2006-01-01)."""
