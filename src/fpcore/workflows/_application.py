@@ -1,0 +1,502 @@
+"""Assistance applications (扶助申请): an immutable state machine with an audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from fpcore.errors import InvalidInput, InvalidTransition, Problem, UnknownName
+from fpcore.model import Household, Person
+from fpcore.money import ZERO, Money
+from fpcore.periods import Month
+from fpcore.policies import ADAPTER, get
+from fpcore.rules import Decision, Policy
+from fpcore.workflows._steps import (
+    DEFAULT_NOTICE_DAYS,
+    REVIEWER,
+    Action,
+    AuditEvent,
+    Role,
+    Stage,
+    State,
+    Status,
+    advance,
+    entitled_amount,
+    first_state,
+    notice_last_day,
+)
+
+
+def beneficiary_key(person: Person) -> str:
+    """A parent's beneficiary key as the catalogue's decisions use it (``mother``/``father``)."""
+    return str(ADAPTER.person_id(person))
+
+
+def beneficiary_person(household: Household, beneficiary: str) -> Person | None:
+    """The parent a beneficiary key names; for a household key, the mother or else the father."""
+    for parent in household.parents:
+        if beneficiary_key(parent) == beneficiary:
+            return parent
+    if beneficiary == household.household_id:
+        return household.mother or household.father
+    return None
+
+
+def assess_eligibility(
+    household: Household, on: pendulum.Date, policy: Policy | str = "county"
+) -> Decision:
+    """Run the rule engine on the household for the month of ``on``, with its explanation.
+
+    This is the check attached to submissions and to the city's approval.
+
+    Example:
+        >>> from fpcore.model import sample_household
+        >>> d = assess_eligibility(sample_household(), pendulum.Date(2008, 1, 15))
+        >>> str(d.stamp.period), str(d.total("only_child_reward")), bool(d.explanations)
+        ('2008-01', '20.00', True)
+    """
+    chosen = policy if isinstance(policy, Policy) else get(policy)
+    return chosen.evaluate(household, Month.of(on), explain=True)
+
+
+def why_not(decision: Decision, benefit: str, beneficiary: str) -> str:
+    """The failed conditions of the benefit's rule for the beneficiary, as codes."""
+    codes: list[str] = []
+    for trace in decision.explanations:
+        if trace.benefit == benefit and str(trace.beneficiary_id) == beneficiary:
+            if not trace.in_force:
+                codes.append(f"{trace.rule_id} not in force")
+            codes.extend(code for code in trace.failed if code not in codes)
+    return ", ".join(codes) or "no entitlement"
+
+
+def _to_events(events: Iterable[AuditEvent]) -> tuple[AuditEvent, ...]:
+    return tuple(events)
+
+
+def _policy_of(policy: Policy | str | None, default: str) -> Policy:
+    if isinstance(policy, Policy):
+        return policy
+    return get(policy or default)
+
+
+@attrs.frozen(kw_only=True)
+class Application:
+    """An application for assistance (扶助申请) and its audit trail (审批记录).
+
+    The procedure is personal application -> village committee review (村委会审核)
+    -> township investigation (乡镇调查核实) -> county bureau review (县局审核) -> city
+    approval (市审批) -> public notice (公示) -> granted. Every step is a method that
+    returns a *new* application with one more :class:`AuditEvent`; a step that is not
+    allowed raises :class:`~fpcore.errors.InvalidTransition` and changes nothing.
+    The stage and status are not stored: they are replayed from the events, so the
+    constructor (and so the JSON reader) refuses a trail that breaks the rules.
+
+    Eligibility is checked through the rule engine at submission (and resubmission)
+    and again at the city's approval; the :class:`~fpcore.rules.Decision`, with its
+    explanation, is attached to the event. When the rules give nothing at approval,
+    the city's step is a refusal citing the failed conditions: being ineligible is a
+    result, not an error.
+
+    Args:
+        application_id: the bureau's number for the application.
+        household: the applicant's household as submitted.
+        benefit: the benefit applied for (``special_assistance``, ``reward_assistance``,
+            ``only_child_reward``).
+        beneficiary: ``mother`` / ``father`` for a person benefit, the household id for
+            a household benefit (as in the catalogue's decisions).
+        policy_id: the catalogue policy the checks use.
+        notice_days: how many days the public notice lasts (7 by default).
+        events: the audit trail, oldest first; it starts with the submission.
+
+    Raises:
+        InvalidInput: a bad field, or a trail that breaks the procedure (by path,
+            e.g. ``events[3]``).
+
+    Example:
+        >>> from fpcore.workflows import sample_applicant
+        >>> app = Application.submit(
+        ...     application_id="TF-2008-001", household=sample_applicant(),
+        ...     benefit="special_assistance", on=pendulum.Date(2008, 3, 3))
+        >>> app.stage.value, app.status.value, app.beneficiary
+        ('village_review', 'open', 'mother')
+        >>> app = app.approve(pendulum.Date(2008, 3, 10)).approve(pendulum.Date(2008, 3, 20))
+        >>> app.stage.value
+        'county_review'
+        >>> app.grant(pendulum.Date(2008, 3, 21))
+        Traceback (most recent call last):
+        ...
+        fpcore.errors.InvalidTransition: at county_review the county_bureau approves, ...
+    """
+
+    application_id: str
+    household: Household
+    benefit: str
+    beneficiary: str
+    policy_id: str
+    events: tuple[AuditEvent, ...] = attrs.field(converter=_to_events)
+    notice_days: int = DEFAULT_NOTICE_DAYS
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        for name in ("application_id", "benefit", "beneficiary", "policy_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(name, f"{value!r} is not a non-empty text"))
+        if not isinstance(self.household, Household):
+            problems.append(Problem("household", "expected a Household"))
+        elif isinstance(self.beneficiary, str) and (
+            beneficiary_person(self.household, self.beneficiary) is None
+        ):
+            problems.append(
+                Problem("beneficiary", f"{self.beneficiary!r} is no parent of the household")
+            )
+        days = self.notice_days
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            problems.append(Problem("notice_days", f"{days!r} is not a positive number of days"))
+        if not self.events:
+            problems.append(
+                Problem("events", "is empty (an application starts with its submission)")
+            )
+        for index, event in enumerate(self.events):
+            if not isinstance(event, AuditEvent):
+                problems.append(Problem(f"events[{index}]", "expected an AuditEvent"))
+        if problems:
+            raise InvalidInput(problems)
+        state = None
+        for index, event in enumerate(self.events):
+            try:
+                state = self._step(state, event)
+            except InvalidTransition as error:
+                raise InvalidInput([Problem(f"events[{index}]", str(error))]) from None
+
+    def _step(self, state: State | None, event: AuditEvent) -> State:
+        if state is None:
+            return first_state(event)
+        return advance(
+            state,
+            event,
+            benefit=self.benefit,
+            beneficiary=self.beneficiary,
+            notice_days=self.notice_days,
+        )
+
+    def _replay(self) -> State:
+        state = None
+        for event in self.events:
+            state = self._step(state, event)
+        assert state is not None
+        return state
+
+    # --- reading ---------------------------------------------------------------------
+    @property
+    def state(self) -> State:
+        """The replayed state: stage, status, last event day, notice start."""
+        return self._replay()
+
+    @property
+    def stage(self) -> Stage:
+        """The stage the case is at (or ended at)."""
+        return self.state.stage
+
+    @property
+    def status(self) -> Status:
+        """Open, returned for documents, rejected or granted."""
+        return self.state.status
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the case is closed (granted or rejected)."""
+        return self.state.is_final
+
+    @property
+    def submitted_on(self) -> pendulum.Date:
+        """The day of the personal application."""
+        return self.events[0].on
+
+    @property
+    def granted_on(self) -> pendulum.Date | None:
+        """The day of the grant, if granted."""
+        return next((e.on for e in self.events if e.action is Action.GRANT), None)
+
+    @property
+    def notice_period(self) -> tuple[pendulum.Date, pendulum.Date] | None:
+        """First and last day of the current (or, once granted, the last) public notice."""
+        start = self.state.notice_start
+        if start is None and self.status is Status.GRANTED:
+            start = next(e.on for e in reversed(self.events) if e.action is Action.POST_NOTICE)
+        if start is None:
+            return None
+        return start, notice_last_day(start, self.notice_days)
+
+    @property
+    def submission_check(self) -> Decision:
+        """The rule engine's decision at the latest (re)submission."""
+        for event in reversed(self.events):
+            if event.action in (Action.SUBMIT, Action.RESUBMIT) and event.eligibility is not None:
+                return event.eligibility
+        raise AssertionError("a replayed application always has its submission check")
+
+    @property
+    def approval_check(self) -> Decision | None:
+        """The rule engine's decision at the city's latest approval or refusal, if any."""
+        for event in reversed(self.events):
+            if (
+                event.stage is Stage.CITY_APPROVAL
+                and event.action in (Action.APPROVE, Action.REJECT)
+                and event.eligibility is not None
+            ):
+                return event.eligibility
+        return None
+
+    @property
+    def eligible_at_submission(self) -> bool:
+        """Whether the rules gave the benefit at the latest (re)submission."""
+        return entitled_amount(self.submission_check, self.benefit, self.beneficiary) > ZERO
+
+    @property
+    def monthly_amount(self) -> Money:
+        """The monthly amount the city approved (zero before the city's approval)."""
+        check = self.approval_check
+        if check is None:
+            return ZERO
+        return entitled_amount(check, self.benefit, self.beneficiary)
+
+    @property
+    def person(self) -> Person:
+        """The beneficiary (for a household benefit: the mother, or else the father)."""
+        person = beneficiary_person(self.household, self.beneficiary)
+        assert person is not None  # checked by the constructor
+        return person
+
+    def history(self) -> str:
+        """The audit trail, one event a line."""
+        return "\n".join(event.summary() for event in self.events)
+
+    # --- steps -----------------------------------------------------------------------
+    @classmethod
+    def submit(
+        cls,
+        *,
+        application_id: str,
+        household: Household,
+        benefit: str,
+        on: pendulum.Date,
+        beneficiary: str | None = None,
+        policy: Policy | str = "county",
+        notice_days: int = DEFAULT_NOTICE_DAYS,
+        note: str = "",
+    ) -> Application:
+        """The personal application (个人申请): a new case at the village committee.
+
+        Args:
+            application_id: the bureau's number for the application.
+            household: the applicant's household.
+            benefit: the benefit applied for (a rule's ``benefit`` in the policy).
+            on: the day of the application.
+            beneficiary: ``mother``/``father`` or the household id; by default the
+                household for a household benefit, else the mother (or the father).
+            policy: the policy (or catalogue id) whose rules check eligibility.
+            notice_days: how long the public notice lasts.
+            note: a remark.
+
+        Raises:
+            UnknownName: the policy has no rule for ``benefit``.
+            InvalidInput: a bad field (e.g. a beneficiary who is not in the household).
+        """
+        chosen = _policy_of(policy, "county")
+        rules = [r for r in chosen.rules if r.benefit == benefit]
+        if not rules:
+            raise UnknownName("benefit", benefit, {r.benefit for r in chosen.rules})
+        if beneficiary is None:
+            if rules[0].entity == "household":
+                beneficiary = household.household_id
+            else:
+                person = household.mother or household.father
+                beneficiary = beneficiary_key(person) if person else household.household_id
+        check = assess_eligibility(household, on, chosen)
+        event = AuditEvent(
+            stage=Stage.APPLICATION,
+            actor=Role.APPLICANT,
+            on=on,
+            action=Action.SUBMIT,
+            note=note,
+            eligibility=check,
+        )
+        return cls(
+            application_id=application_id,
+            household=household,
+            benefit=benefit,
+            beneficiary=beneficiary,
+            policy_id=chosen.id,
+            notice_days=notice_days,
+            events=(event,),
+        )
+
+    def _then(self, event: AuditEvent, household: Household | None = None) -> Application:
+        self._step(self.state, event)
+        return attrs.evolve(
+            self, events=(*self.events, event), household=household or self.household
+        )
+
+    def _reviewer(self, at: Stage | None) -> tuple[Stage, Role]:
+        stage = self.stage if at is None else at
+        return stage, REVIEWER.get(stage, Role.COUNTY_BUREAU)
+
+    def approve(
+        self,
+        on: pendulum.Date,
+        *,
+        note: str = "",
+        at: Stage | None = None,
+        policy: Policy | None = None,
+    ) -> Application:
+        """The current stage's reviewer approves: on to the next stage.
+
+        At the city's approval the rules are checked again for the month of ``on``; if
+        they give nothing the step is a refusal instead, citing the failed conditions.
+        After the city, the case waits for the notice to be posted.
+
+        Args:
+            on: the day of the decision.
+            note: a remark.
+            at: the stage the caller acts at (default: the case's stage); a different
+                stage is refused, so a stage cannot be skipped.
+            policy: the policy for the city's check (default: the catalogue's
+                ``policy_id``).
+
+        Raises:
+            InvalidTransition: approving is not possible now; nothing changed.
+        """
+        stage, actor = self._reviewer(at)
+        check = None
+        action = Action.APPROVE
+        if stage is self.stage is Stage.CITY_APPROVAL and self.status is Status.OPEN:
+            chosen = _policy_of(policy, self.policy_id)
+            check = assess_eligibility(self.household, on, chosen)
+            if entitled_amount(check, self.benefit, self.beneficiary) <= ZERO:
+                action = Action.REJECT
+                reason = why_not(check, self.benefit, self.beneficiary)
+                note = f"not entitled in {Month.of(on)} under {chosen.id}: {reason}" + (
+                    f"; {note}" if note else ""
+                )
+        event = AuditEvent(
+            stage=stage, actor=actor, on=on, action=action, note=note, eligibility=check
+        )
+        return self._then(event)
+
+    def reject(self, on: pendulum.Date, reason: str, *, at: Stage | None = None) -> Application:
+        """The current stage's reviewer refuses (不予批准), with a reason; the case closes.
+
+        Raises:
+            InvalidTransition: the case is closed or returned, the reason is empty, or
+                ``at`` is not the case's stage.
+        """
+        stage, actor = self._reviewer(at)
+        event = AuditEvent(stage=stage, actor=actor, on=on, action=Action.REJECT, note=reason)
+        return self._then(event)
+
+    def return_for_documents(
+        self,
+        on: pendulum.Date,
+        missing: Iterable[str],
+        *,
+        note: str = "",
+        at: Stage | None = None,
+    ) -> Application:
+        """The reviewer returns the case for more documents (退回补充材料).
+
+        Raises:
+            InvalidTransition: not at a review stage, or nothing is said to be missing.
+        """
+        stage, actor = self._reviewer(at)
+        event = AuditEvent(
+            stage=stage,
+            actor=actor,
+            on=on,
+            action=Action.RETURN,
+            note=note,
+            missing_documents=tuple(missing) if not isinstance(missing, str) else (missing,),
+        )
+        return self._then(event)
+
+    def resubmit(
+        self,
+        on: pendulum.Date,
+        *,
+        household: Household | None = None,
+        note: str = "",
+        policy: Policy | None = None,
+    ) -> Application:
+        """The applicant hands in the missing documents; the same stage reviews again.
+
+        Eligibility is checked again on the (possibly corrected) household.
+
+        Raises:
+            InvalidTransition: the case was not returned.
+        """
+        changed = household or self.household
+        chosen = _policy_of(policy, self.policy_id)
+        check = assess_eligibility(changed, on, chosen)
+        event = AuditEvent(
+            stage=self.stage,
+            actor=Role.APPLICANT,
+            on=on,
+            action=Action.RESUBMIT,
+            note=note,
+            eligibility=check,
+        )
+        return self._then(event, household)
+
+    def post_notice(self, on: pendulum.Date, *, note: str = "") -> Application:
+        """The county bureau posts the public notice (张榜公示), from ``on``.
+
+        Raises:
+            InvalidTransition: the city has not approved, or the notice is already up.
+        """
+        event = AuditEvent(
+            stage=self.stage, actor=Role.COUNTY_BUREAU, on=on, action=Action.POST_NOTICE, note=note
+        )
+        return self._then(event)
+
+    def object(self, on: pendulum.Date, note: str) -> Application:
+        """An objection during the notice (异议): the case goes back to county review.
+
+        Raises:
+            InvalidTransition: no notice is running on ``on``.
+        """
+        event = AuditEvent(
+            stage=self.stage, actor=Role.PUBLIC, on=on, action=Action.OBJECT, note=note
+        )
+        return self._then(event)
+
+    def grant(self, on: pendulum.Date, *, note: str = "") -> Application:
+        """The notice has ended without objection: the county bureau grants.
+
+        Raises:
+            InvalidTransition: no notice, or ``on`` is not after its last day.
+        """
+        event = AuditEvent(
+            stage=self.stage, actor=Role.COUNTY_BUREAU, on=on, action=Action.GRANT, note=note
+        )
+        return self._then(event)
+
+    # --- JSON ------------------------------------------------------------------------
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The application as a JSON document (with ``schema_version``)."""
+        from fpcore.workflows._json import application_to_json
+
+        return application_to_json(self, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Application:
+        """Inverse of :meth:`to_json`.
+
+        Raises:
+            InvalidInput: malformed JSON, a bad field or a trail that breaks the rules.
+        """
+        from fpcore.workflows._json import application_from_json
+
+        return application_from_json(text)
