@@ -31,6 +31,10 @@ def _index(day: pendulum.Date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def _alive_in(person: Person, month: Month) -> bool:
+    return person.death_date is None or _index(person.death_date) >= month.index
+
+
 def _joined(child: Child, m: int) -> bool:
     return _index(child.adopted_on) <= m
 
@@ -43,6 +47,17 @@ def _col(name: str) -> pl.Expr:
     import polars as pl
 
     return pl.col(name)
+
+
+def _where(condition: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """``value`` where ``condition`` holds, else null (aggregations skip nulls)."""
+    import polars as pl
+
+    return pl.when(condition).then(value)
+
+
+def _parent_alive_col(m: Month) -> pl.Expr:
+    return _col("death_index").is_null() | (_col("death_index") >= m.index)
 
 
 def _joined_col(m: Month) -> pl.Expr:
@@ -64,7 +79,7 @@ def _living_col(m: Month) -> pl.Expr:
 )
 def alive(person: Person, month: Month) -> bool:
     """The person is alive at the start of the month (paid through the month of death)."""
-    return person.death_date is None or _index(person.death_date) >= month.index
+    return _alive_in(person, month)
 
 
 @fact("person", "bool", columnar=lambda m: _col("rural"))
@@ -94,43 +109,47 @@ def year_turning_60(person: Person, month: Month) -> int:
 # --- household facts over the parents -----------------------------------------------------
 
 
-@fact("household", "bool", over="persons", fill=False, columnar=lambda m: _col("rural").all())
+@fact("household", "bool", over="persons", agg="all", fill=False, columnar=lambda m: _col("rural"))
 def parents_rural(household: Household, month: Month) -> bool:
     """Every parent of the household holds a rural hukou."""
     return all(p.hukou is Hukou.RURAL for p in household.parents)
 
 
-@fact("household", "date", over="persons", columnar=lambda m: _col("birth_date").min())
+@fact("household", "date", over="persons", agg="min", columnar=lambda m: _col("birth_date"))
 def earliest_parent_birth(household: Household, month: Month) -> pendulum.Date:
     """Birth date of the older parent."""
     return min(p.birth_date for p in household.parents)
 
 
-def _parent_alive_col(m: Month) -> pl.Expr:
-    return _col("death_index").is_null() | (_col("death_index") >= m.index)
+@fact(
+    "household",
+    "int",
+    over="persons",
+    agg="max",
+    columnar=lambda m: _where(_col("is_female") & _parent_alive_col(m), _col("age49_index")),
+)
+def month_living_woman_turns_49(household: Household, month: Month) -> int | None:
+    """Month index of the 49th birthday of the woman, if she is alive in the month."""
+    woman = household.mother
+    if woman is None or not _alive_in(woman, month):
+        return None
+    return month_reaching_age(woman.birth_date, 49).index
 
 
-def _reference_parent_49_col(m: Month) -> pl.Expr:
-    age49 = _col("age49_index")
-    alive_now = _parent_alive_col(m)
-    living_woman = age49.filter(_col("is_female") & alive_now).max()
-    living_parent = age49.filter(alive_now).max()
-    return living_woman.fill_null(living_parent).fill_null(age49.filter(_col("is_female")).max())
-
-
-@fact("household", "int", over="persons", columnar=_reference_parent_49_col)
-def month_woman_turns_49(household: Household, month: Month) -> int:
-    """Month index of the 49th birthday of the woman, or of the surviving single parent.
-
-    The woman's while she is alive in the month; after her death (or without her)
-    the living parent's; with no parent alive, the woman's (nobody is paid then).
-    """
-    living = [
-        p for p in household.parents if p.death_date is None or _index(p.death_date) >= month.index
+@fact(
+    "household",
+    "int",
+    over="persons",
+    agg="max",
+    columnar=lambda m: _where(_parent_alive_col(m), _col("age49_index")),
+)
+def month_living_parent_turns_49(household: Household, month: Month) -> int | None:
+    """Month index of the 49th birthday of the younger living parent (the single
+    parent's, once one has died or left); missing when no parent is alive."""
+    months = [
+        month_reaching_age(p.birth_date, 49).index for p in household.parents if _alive_in(p, month)
     ]
-    woman = next((p for p in living if p.sex is Sex.FEMALE), None)
-    reference = woman or (living[0] if living else household.mother or household.parents[0])
-    return month_reaching_age(reference.birth_date, 49).index
+    return max(months, default=None)
 
 
 @fact(
@@ -138,25 +157,24 @@ def month_woman_turns_49(household: Household, month: Month) -> int:
     "int",
     over="persons",
     fill=0,
-    columnar=lambda m: _parent_alive_col(m).sum(),
+    agg="sum",
+    columnar=lambda m: _parent_alive_col(m),
 )
 def living_parents(household: Household, month: Month) -> int:
     """Parents alive at the start of the month."""
-    return sum(
-        1 for p in household.parents if p.death_date is None or _index(p.death_date) >= month.index
-    )
+    return sum(1 for p in household.parents if _alive_in(p, month))
 
 
 # --- household facts over the children ----------------------------------------------------
 
 
-@fact("household", "int", over="children", fill=0, columnar=lambda m: _joined_col(m).sum())
+@fact("household", "int", over="children", agg="sum", fill=0, columnar=_joined_col)
 def children_ever(household: Household, month: Month) -> int:
     """Children born to or adopted by the household by the month, living or not."""
     return sum(1 for c in household.children if _joined(c, month.index))
 
 
-@fact("household", "int", over="children", fill=0, columnar=lambda m: _living_col(m).sum())
+@fact("household", "int", over="children", agg="sum", fill=0, columnar=_living_col)
 def living_children(household: Household, month: Month) -> int:
     """Children of the household alive in the month."""
     return sum(1 for c in household.children if _living(c, month.index))
@@ -167,7 +185,8 @@ def living_children(household: Household, month: Month) -> int:
     "int",
     over="children",
     fill=0,
-    columnar=lambda m: (_living_col(m) & _col("is_female")).sum(),
+    agg="sum",
+    columnar=lambda m: _living_col(m) & _col("is_female"),
 )
 def living_daughters(household: Household, month: Month) -> int:
     """Daughters of the household alive in the month."""
@@ -179,7 +198,8 @@ def living_daughters(household: Household, month: Month) -> int:
     "int",
     over="children",
     fill=0,
-    columnar=lambda m: _col("siblings_alive_at_join").filter(_joined_col(m)).max() + 1,
+    agg="max",
+    columnar=lambda m: _where(_joined_col(m), _col("siblings_alive_at_join") + 1),
 )
 def most_children_alive_together(household: Household, month: Month) -> int:
     """The most children the household has had alive at one time, up to the month."""
@@ -196,7 +216,8 @@ def most_children_alive_together(household: Household, month: Month) -> int:
     "int",
     over="children",
     fill=0,
-    columnar=lambda m: (_joined_col(m) & ~_col("within_policy")).sum(),
+    agg="sum",
+    columnar=lambda m: _joined_col(m) & ~_col("within_policy"),
 )
 def out_of_policy_children(household: Household, month: Month) -> int:
     """Children born outside the family-planning rules, joined by the month (any year)."""
@@ -206,10 +227,10 @@ def out_of_policy_children(household: Household, month: Month) -> int:
 def _disabled_col(m: Month) -> pl.Expr:
     recovery = _col("recovery_index")
     in_force = (_col("disability_index") <= m.index) & (recovery.is_null() | (recovery > m.index))
-    return _col("disability_grade").filter(_living_col(m) & in_force).min()
+    return _where(_living_col(m) & in_force, _col("disability_grade"))
 
 
-@fact("household", "int", over="children", columnar=_disabled_col)
+@fact("household", "int", over="children", agg="min", columnar=_disabled_col)
 def living_child_disability_grade(household: Household, month: Month) -> int | None:
     """The most severe disability grade (1 is most severe) of a living child, in force.
 
@@ -230,7 +251,8 @@ def living_child_disability_grade(household: Household, month: Month) -> int | N
     "household",
     "int",
     over="children",
-    columnar=lambda m: _col("adult_index").filter(_living_col(m)).max(),
+    agg="max",
+    columnar=lambda m: _where(_living_col(m), _col("adult_index")),
 )
 def month_child_turns_18(household: Household, month: Month) -> int | None:
     """Month index of the 18th birthday of the youngest living child (missing if none)."""
@@ -246,7 +268,8 @@ def month_child_turns_18(household: Household, month: Month) -> int | None:
     "household",
     "date",
     over="children",
-    columnar=lambda m: _col("birth_date").filter(_living_col(m)).max(),
+    agg="max",
+    columnar=lambda m: _where(_living_col(m), _col("birth_date")),
 )
 def living_child_birth(household: Household, month: Month) -> pendulum.Date | None:
     """Birth date of the youngest living child (missing if none)."""
@@ -258,7 +281,7 @@ def _out_of_policy_col(first_year: int, last_year: int | None) -> pl.Expr:
     window = year >= first_year
     if last_year is not None:
         window = window & (year <= last_year)
-    return (~_col("within_policy") & window).sum()
+    return ~_col("within_policy") & window
 
 
 @fact(
@@ -266,6 +289,7 @@ def _out_of_policy_col(first_year: int, last_year: int | None) -> pl.Expr:
     "int",
     over="children",
     fill=0,
+    agg="sum",
     columnar=lambda m: _out_of_policy_col(1973, 2001),
 )
 def out_of_policy_births_1973_2001(household: Household, month: Month) -> int:
@@ -280,6 +304,7 @@ def out_of_policy_births_1973_2001(household: Household, month: Month) -> int:
     "int",
     over="children",
     fill=0,
+    agg="sum",
     columnar=lambda m: _out_of_policy_col(1973, None),
 )
 def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
@@ -312,7 +337,8 @@ ALL_FACTS: tuple[Fact[Any], ...] = (
     year_turning_60,
     parents_rural,
     earliest_parent_birth,
-    month_woman_turns_49,
+    month_living_woman_turns_49,
+    month_living_parent_turns_49,
     living_parents,
     children_ever,
     living_children,

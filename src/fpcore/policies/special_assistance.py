@@ -31,7 +31,8 @@ from fpcore.policies._facts import (
     earliest_parent_birth,
     living_child_disability_grade,
     living_children,
-    month_woman_turns_49,
+    month_living_parent_turns_49,
+    month_living_woman_turns_49,
     most_children_alive_together,
     out_of_policy_children,
     rural_hukou,
@@ -69,6 +70,12 @@ START = Setting(
     description="Paid from the month of the woman's 49th birthday, or from the next month",
 )
 
+# the woman's 49th birthday while she lives; after her death, the single parent's
+_REFERENCE_49 = where(
+    month_living_woman_turns_49.is_missing(),
+    month_living_parent_turns_49,
+    month_living_woman_turns_49,
+)
 _DISABLED = living_child_disability_grade <= param("special_assistance.max_disability_grade", "int")
 
 RULE = Rule(
@@ -91,8 +98,8 @@ RULE = Rule(
             code="WOMAN_AGED_49",
             test=where(
                 setting(START.name) == "birthday_month",
-                month_index >= month_woman_turns_49,
-                month_index > month_woman_turns_49,
+                month_index >= _REFERENCE_49,
+                month_index > _REFERENCE_49,
             ),
             en="the woman (or the single parent) is aged 49 or over",
             zh="女方 (或单亲一方) 年满49周岁",

@@ -13,9 +13,10 @@ the batch evaluator is first used. See ``docs/engine.md``.
 
 Example:
     >>> from fpcore.money import Money
-    >>> rule_age = fact("person", "int")(lambda p, m: m.year - p["born"])
-    >>> (where(rule_age >= 60, Money(80), Money(0))).kind
-    'money'
+    >>> age = fact("person", "int", name="age")(lambda person, month: month.year - person["born"])
+    >>> amount = where(age >= 60, param("reward_assistance.annual") / 12, Money(0))
+    >>> amount.kind, amount.key()
+    ('money', "where((person.age >= 60), (param('reward_assistance.annual') / 12), Money('0.00'))")
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fpcore.rules._decision import (
     ConditionTrace,
     Decision,
     Entitlement,
+    Id,
     ParameterUse,
     RuleTrace,
     Stamp,
@@ -46,7 +48,7 @@ from fpcore.rules._expr import (
     setting,
     where,
 )
-from fpcore.rules._facts import Entity, Fact, fact
+from fpcore.rules._facts import Aggregation, Entity, Fact, fact
 from fpcore.rules._parameters import (
     Citation,
     DatedValue,
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
     from fpcore.rules._population import EntitlementTables, Population
 
 __all__ = [
+    "Aggregation",
     "Citation",
     "Condition",
     "ConditionTrace",
@@ -80,6 +83,7 @@ __all__ = [
     "EntityAdapter",
     "Expr",
     "Fact",
+    "Id",
     "Kind",
     "Parameter",
     "ParameterChange",

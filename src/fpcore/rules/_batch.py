@@ -21,6 +21,7 @@ from fpcore.rules._population import (
     ENTITY_KEYS,
     ENTITY_TABLES,
     HOUSEHOLD_KEY,
+    MAX_POSITIONAL,
     PERSON_KEY,
     EntitlementTables,
     Population,
@@ -31,7 +32,6 @@ from fpcore.rules._rule import Rule
 if TYPE_CHECKING:
     from fpcore.rules._policy import Policy
 
-_MAX_POSITIONAL = 8  # longest run of rows per entity aggregated positionally
 _CHUNK_ROWS = 1 << 17  # rows of an entity table evaluated at once
 
 
@@ -84,7 +84,7 @@ def _aggregate(
         if pop.is_dense(entity_table, key) and all(f.agg for f in group)
         else None
     )
-    if segments is not None and segments.longest <= _MAX_POSITIONAL:
+    if segments is not None and segments.longest <= MAX_POSITIONAL:
         return _aggregate_positional(pop.table(table), segments, group, month)
     marker = f"__rows_{table}"
     aggs = [
@@ -106,9 +106,8 @@ def _aggregate(
 
 
 def _row_value(f: Fact[Any], month: Month) -> pl.Expr:
-    """A fact's row-level value (an Int64 for sums of integers)."""
-    expr = _columnar(f, month)
-    return expr.alias(f.key())
+    """A fact's value on each row of the table it aggregates."""
+    return _columnar(f, month).alias(f.key())
 
 
 def _small_booleans(frame: pl.DataFrame) -> pl.DataFrame:
@@ -123,10 +122,11 @@ def _aggregate_positional(
     """Aggregate runs of rows by position: the j-th row of every entity at once.
 
     Positions past an entity's last row repeat that row: harmless for min, max, all
-    and any, and masked for sum. Entities without rows get the fact's fill. Entities
-    are taken in slices (their rows are contiguous) to bound the memory used.
+    and any, and masked for sum. Entities without rows get the fact's fill. The
+    positions are computed once per population (:class:`Segments`); booleans travel
+    as bytes.
     """
-    picks = pl.DataFrame({"start": segments.start, "length": segments.length})
+    picks = pl.DataFrame({"length": segments.length})
     longest = segments.longest if table.height else 0
     row_exprs = [_row_value(f, month) for f in group]
     schema = table.lazy().select(row_exprs).collect_schema()
@@ -152,40 +152,18 @@ def _aggregate_positional(
             .cast(_DTYPES[f.kind])
             .alias(f.key())
         )
-    parts = []
-    for offset in range(0, max(picks.height, 1), _CHUNK_ROWS):
-        chunk = picks.slice(offset, _CHUNK_ROWS)
-        gathered = [chunk.select("length")]
-        if not longest or not chunk.height or chunk["length"].sum() == 0:
-            parts.append(
-                chunk.select(
-                    [
-                        pl.when(length >= 0).then(_fill(f)).cast(_DTYPES[f.kind]).alias(f.key())
-                        for f in group
-                    ]
-                )
-            )
-            continue
-        if longest:
-            bounds = chunk.select(
-                pl.col("start").first().alias("first"),
-                (pl.col("start") + pl.col("length")).max().alias("end"),
-            ).row(0)
-            first, end = int(bounds[0]), int(bounds[1])
-            rows = table.slice(first, max(end - first, 1)).select(row_exprs)
-            last = rows.height - 1
-            for j in range(longest):
-                index = chunk.select(
-                    pl.min_horizontal(
-                        pl.col("start") - first + pl.min_horizontal(pl.col("length") - 1, j), last
-                    )
-                    .clip(0)
-                    .cast(pl.UInt32)
-                ).to_series()
-                gathered.append(rows[index].rename({f.key(): f"{f.key()}#{j}" for f in group}))
-        parts.append(pl.concat(gathered, how="horizontal").select(columns))
-    # one contiguous chunk: gathers from chunked columns are several times slower
-    return pl.concat(parts, rechunk=True) if len(parts) > 1 else parts[0]
+    if not longest or segments.length.sum() == 0:
+        return picks.select(
+            [
+                pl.when(length >= 0).then(_fill(f)).cast(_DTYPES[f.kind]).alias(f.key())
+                for f in group
+            ]
+        )
+    rows = table.select(row_exprs)
+    gathered = [picks.select("length")]
+    for j, index in enumerate(segments.positions):
+        gathered.append(rows[index].rename({f.key(): f"{f.key()}#{j}" for f in group}))
+    return pl.concat(gathered, how="horizontal").select(columns)
 
 
 def _facts_frame(
@@ -288,13 +266,9 @@ def _entity_month(
             lookup = household_facts.select(
                 [to_polars(node, plain_env).alias(env.hoisted[k]) for k, node in hoisted.items()]
             )
-            bools = [k for k, t in lookup.schema.items() if t == pl.Boolean]
+            # booleans are looked up as 0/1 bytes and read back as booleans
+            env.byte_booleans = {k for k, t in lookup.schema.items() if t == pl.Boolean}
             lookup = _small_booleans(lookup).rechunk()
-            # the hoisted booleans come back as 0/1 bytes: compare them to 1
-            for k, column in list(env.hoisted.items()):
-                if column in bools:
-                    env.hoisted[k] = column
-            env.byte_booleans = set(bools)
     else:
         frame = base.select(ids).hstack(household_facts.select(hh_needed).get_columns())
     outs, checks = [], []

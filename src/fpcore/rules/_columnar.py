@@ -118,6 +118,11 @@ def to_polars(node: Expr, env: _Env) -> pl.Expr:
     if isinstance(node, Arith):
         return _arith(node, env)
     if isinstance(node, Where):
+        chosen = _constant(node.cond, env)
+        if chosen is not _VARIES:  # a setting or a date test: compile only the branch taken
+            if chosen is True:
+                return to_polars(node.then, env)
+            return to_polars(node.otherwise, env)
         return (
             pl.when(to_polars(node.cond, env))
             .then(to_polars(node.then, env))
@@ -127,6 +132,41 @@ def to_polars(node: Expr, env: _Env) -> pl.Expr:
         items = [to_polars(i, env) for i in node.items]
         return pl.min_horizontal(items) if node.op == "min" else pl.max_horizontal(items)
     raise TypeError(f"cannot compile {node!r} to polars")
+
+
+_VARIES = object()
+
+
+def _constant(node: Expr, env: _Env) -> object:
+    """The value of a test that is the same for every row this month (settings,
+    parameters, the month), or ``_VARIES``; missing is None, as in the single evaluator."""
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, ParamRef):
+        return env.params[node.name]
+    if isinstance(node, SettingRef):
+        return env.settings[node.name]
+    if isinstance(node, MonthIndex):
+        return env.month.index
+    if isinstance(node, Not):
+        inner = _constant(node.item, env)
+        return inner if inner is _VARIES or inner is None else not inner
+    if isinstance(node, Compare):
+        left, right = _constant(node.left, env), _constant(node.right, env)
+        if left is _VARIES or right is _VARIES:
+            return _VARIES
+        if left is None or right is None:
+            return None
+        compare = {
+            "==": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+            "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b,
+            ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b,
+        }
+        return bool(compare[node.op](left, right))
+    return _VARIES
 
 
 def _arith(node: Arith, env: _Env) -> pl.Expr:

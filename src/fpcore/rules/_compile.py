@@ -242,6 +242,8 @@ def compile_expr(
         if _month_constant(node):
             return _cached_per_month("#" + node.key(), fn)
         return fn
+    if isinstance(node, MonthIndex | SettingRef | ParamRef):
+        return fn  # the month is in the trace, settings in the policy, parameters listed apart
     label, plain = node.key(), fn
 
     def record(c: Ctx) -> object:

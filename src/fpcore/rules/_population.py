@@ -19,13 +19,22 @@ ENTITY_KEYS = {"person": PERSON_KEY, "household": HOUSEHOLD_KEY}
 _INTEGER = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
 
 
+MAX_POSITIONAL = 8
+"""Entities with more rows than this in a table are aggregated by group-by instead."""
+
+
 @attrs.frozen(kw_only=False)
 class Segments:
-    """Where each entity's rows lie in a table sorted by the entity key."""
+    """Where each entity's rows lie in a table sorted by the entity key.
 
-    start: pl.Series
+    ``length`` is each entity's number of rows; ``positions[j]`` is, for every
+    entity, the row of its j-th row in the table, or of its last row when it has
+    fewer (UInt32); empty when ``longest`` is above :data:`MAX_POSITIONAL`.
+    """
+
     length: pl.Series
     longest: int
+    positions: tuple[pl.Series, ...] = ()
 
 
 @attrs.frozen
@@ -131,7 +140,7 @@ class Population:
         column = self.table(table)[key]
         if column.len() == 0:
             zeros = pl.repeat(0, entities, dtype=pl.Int64, eager=True)
-            return Segments(zeros, zeros, 0)
+            return Segments(zeros, 0)
         if not column.is_sorted():
             return None
         if column[0] < 0 or column[column.len() - 1] >= entities:
@@ -142,9 +151,26 @@ class Population:
             lengths = pl.repeat(0, entities, dtype=pl.Int64, eager=True).scatter(
                 runs["value"], lengths
             )
-        start = lengths.cum_sum() - lengths
-        longest = lengths.max()
-        return Segments(start, lengths, longest if isinstance(longest, int) else 0)
+        top = lengths.max()
+        longest = top if isinstance(top, int) else 0
+        count = longest if longest <= MAX_POSITIONAL else 0
+        frame = lengths.to_frame("length").with_columns(
+            start=pl.col("length").cum_sum() - pl.col("length")
+        )
+        length, start = pl.col("length"), pl.col("start")
+        # the j-th row, else the entity's last row, else (no rows) any valid row
+        frame = frame.with_columns(
+            pl.when(length > j)
+            .then(start + j)
+            .when(start + length > 0)
+            .then(start + length - 1)
+            .otherwise(0)
+            .cast(pl.UInt32)
+            .alias(f"at{j}")
+            for j in range(count)
+        )
+        positions = tuple(frame[f"at{j}"] for j in range(count))
+        return Segments(frame["length"], longest, positions)
 
 
 @attrs.frozen

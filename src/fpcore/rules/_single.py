@@ -74,6 +74,7 @@ class SingleEvaluator:
         self._plans: dict[int, MonthPlan] = {}
         self._stamps: dict[Period, Stamp] = {}
         self._uses: dict[tuple[int, str], ParameterUse] = {}
+        self._use_lists: dict[tuple[int, tuple[str, ...]], tuple[ParameterUse, ...]] = {}
         self._periods: dict[Period, tuple[MonthPlan, ...]] = {}
 
     def plans(self, period: Period) -> tuple[MonthPlan, ...]:
@@ -203,19 +204,13 @@ class SingleEvaluator:
         value: object,
         label: str | None,
     ) -> RuleTrace:
+        key = (c.index, tuple(c.used))
+        uses = self._use_lists.get(key)
+        if uses is None:
+            uses = self._use_lists[key] = tuple(
+                self._use(c, name) for name in dict.fromkeys(c.used)
+            )
         rule = cr.rule
-        uses = []
-        for name in dict.fromkeys(c.used):
-            use = self._uses.get((c.index, name))
-            if use is None:
-                entry = self.policy.parameters[name].entry_at(c.month.start)
-                use = self._uses[(c.index, name)] = ParameterUse(
-                    name=name,
-                    start=entry.start,
-                    value=render_value(entry.value),
-                    citation=entry.citation,
-                )
-            uses.append(use)
         return RuleTrace(
             rule_id=rule.id,
             title_zh=rule.title_zh,
@@ -227,13 +222,26 @@ class SingleEvaluator:
             month=c.month,
             in_force=True,
             applied=applied,
-            outcome=render_value(value) if applied else None,
+            outcome=_render(value) if applied else None,
             exception=label,
             conditions=tuple([cr.condition_trace(i, v) for i, v in enumerate(values)]),
             values=tuple([(k, _render(v)) for k, v in c.trace.items()]),
-            parameters=tuple(uses),
+            parameters=uses,
             citations=rule.citations,
         )
+
+    def _use(self, c: Ctx, name: str) -> ParameterUse:
+        """A parameter's value in force in the context's month, with its citation."""
+        use = self._uses.get((c.index, name))
+        if use is None:
+            entry = self.policy.parameters[name].entry_at(c.month.start)
+            use = self._uses[(c.index, name)] = ParameterUse(
+                name=name,
+                start=entry.start,
+                value=render_value(entry.value),
+                citation=entry.citation,
+            )
+        return use
 
     def _not_in_force(
         self,
