@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import attrs
-
 __all__ = [
     "ConflictingOutcomes",
     "EmptyOutcome",
@@ -36,15 +34,38 @@ class FpcoreError(Exception):
     """Base of every error fpcore raises on purpose."""
 
 
-@attrs.frozen
 class Problem:
     """One thing wrong with an input: where (a JSON-style path) and why.
 
-    ``path`` is empty for a problem with the whole document.
+    ``path`` is empty for a problem with the whole document. Immutable; equal when
+    path and message are. (A plain class, not attrs: errors are imported by the
+    lightest modules, and this keeps ``import fpcore.money`` free of attrs.)
     """
 
+    __slots__ = ("message", "path")
     path: str
     message: str
+
+    def __init__(self, path: str, message: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "message", message)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Problem is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (self.path, self.message) == (other.path, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message))
+
+    def __repr__(self) -> str:
+        return f"Problem(path={self.path!r}, message={self.message!r})"
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, str]]:
+        return (Problem, (self.path, self.message))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

@@ -21,8 +21,10 @@ def test_example_file_is_the_embedded_sample() -> None:
 
 
 def test_demo_shows_the_sample_household_masked() -> None:
-    result = runner.invoke(app, ["demo"])
+    result = runner.invoke(app, ["demo", "--households", "3000"])
     assert result.exit_code == 0, result.output
+    assert "Synthetic county: 3,000 households" in result.output
+    assert "what if reward assistance" in result.output
     assert "HN-0001" in result.output
     assert "张*娟" in result.output
     assert "张秀娟" not in result.output

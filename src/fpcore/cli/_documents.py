@@ -64,8 +64,13 @@ def demo(
     policy_id: Annotated[str, typer.Option("--policy", help="the policy to evaluate under")] = (
         "county"
     ),
+    households: Annotated[
+        int, typer.Option(help="households of the synthetic county (0: skip the county)")
+    ] = 168_000,
+    year: Annotated[int, typer.Option(help="the year to evaluate the county for")] = 2008,
 ) -> None:
-    """Read the sample household and show what fpcore sees in it on a day."""
+    """The sample household (what fpcore sees in it, its entitlements over the years),
+    then a synthetic county evaluated for a year, by township and payer, with a what-if."""
     out = Console(highlight=False, width=max(120, Console().width))
     try:
         household = sample_household() if file is None else read_household(file)
@@ -107,6 +112,13 @@ def demo(
         records.add_row("deposit", str(deposit.amount), str(deposit.paid), state)
     out.print(records)
     _show_entitlements(out, household, policy_id)
+    if households > 0:
+        try:
+            from fpcore.cli._county_demo import show_county
+        except ImportError:  # the county needs the batch extra (polars, numpy)
+            out.print('[yellow]the county part needs: pip install "fpcore[batch]"[/]')
+            return
+        show_county(out, policy_id, households, year)
 
 
 def _show_entitlements(out: Console, household: Household, policy_id: str) -> None:
