@@ -144,11 +144,23 @@ def rate_crude_birth(
         >>> str(rate_crude_birth(live_births=4651, population=p))
         '9.08‰'
     """
-    _population_basis(population, basis)
     (n,) = check_counts(live_births=live_births)
+    return _per_population("crude_birth_rate", n, population, basis, period, area)
+
+
+def _per_population(
+    key: str,
+    numerator: int,
+    population: AveragePopulation,
+    basis: PopulationBasis | None,
+    period: Period | None,
+    area: str,
+) -> Indicator:
+    """The indicator ``key``: ``numerator`` over an average population, bases checked."""
+    _population_basis(population, basis)
     return Indicator(
-        definition=DEFINITIONS["crude_birth_rate"],
-        numerator=n,
+        definition=DEFINITIONS[key],
+        numerator=numerator,
         denominator=population.value,
         basis=population.basis,
         period=period,
@@ -178,17 +190,8 @@ def rate_crude_death(
         >>> str(rate_crude_death(deaths=3740, population=p))
         '7.30‰'
     """
-    _population_basis(population, basis)
     (n,) = check_counts(deaths=deaths)
-    return Indicator(
-        definition=DEFINITIONS["crude_death_rate"],
-        numerator=n,
-        denominator=population.value,
-        basis=population.basis,
-        period=period,
-        area=area,
-        note=_method_note(population),
-    )
+    return _per_population("crude_death_rate", n, population, basis, period, area)
 
 
 def rate_natural_growth(
@@ -211,17 +214,8 @@ def rate_natural_growth(
         >>> str(rate_natural_growth(live_births=4651, deaths=3740, population=p))
         '1.78‰'
     """
-    _population_basis(population, basis)
     b, d = check_counts(live_births=live_births, deaths=deaths)
-    return Indicator(
-        definition=DEFINITIONS["natural_growth_rate"],
-        numerator=b - d,
-        denominator=population.value,
-        basis=population.basis,
-        period=period,
-        area=area,
-        note=_method_note(population),
-    )
+    return _per_population("natural_growth_rate", b - d, population, basis, period, area)
 
 
 def rate_general_fertility(
@@ -239,17 +233,8 @@ def rate_general_fertility(
         >>> str(rate_general_fertility(live_births=4651, women=w))
         '30.80‰'
     """
-    _population_basis(women, basis)
     (n,) = check_counts(live_births=live_births)
-    return Indicator(
-        definition=DEFINITIONS["general_fertility_rate"],
-        numerator=n,
-        denominator=women.value,
-        basis=women.basis,
-        period=period,
-        area=area,
-        note=_method_note(women),
-    )
+    return _per_population("general_fertility_rate", n, women, basis, period, area)
 
 
 def rate_age_specific_fertility(
