@@ -15,23 +15,16 @@ from fpcore.periods import Year
 from fpcore.policies import get
 from fpcore.policies.funding import fund_benefits
 from fpcore.rules import Policy, Population
+from fpcore.scenario import compare, entitlement_lines
 from fpcore.synth import synthetic_county
 
 
 def _totals(policy: Policy, population: Population, year: Year) -> pl.DataFrame:
     """Amount per township and benefit (persons' and households' benefits together)."""
-    result = policy.evaluate_table(population, year)
-    townships = population.households.select("household_id", "township")
-    lines = pl.concat(
-        [
-            result.persons.select("household_id", "benefit", "amount_fen"),
-            result.households.select("household_id", "benefit", "amount_fen"),
-        ]
-    )
     return (
-        lines.join(townships, on="household_id")
+        entitlement_lines(policy, population, year)
         .group_by("township", "benefit")
-        .agg(pl.len().alias("beneficiaries"), pl.col("amount_fen").sum())
+        .agg(pl.len().alias("beneficiaries"), pl.col("fen").alias("amount_fen").sum())
         .sort("township", "benefit")
     )
 
@@ -77,7 +70,7 @@ def show_county(out: Console, policy_id: str, households: int, year_number: int)
         f"(batch evaluator); county total {sum((m for _, m in by_benefit.values()), Money(0))}"
     )
     _show_funding(out, policy, by_benefit, year)
-    _show_what_if(out, policy, population, year, by_benefit)
+    _show_what_if(out, policy, population, year)
 
 
 def _show_funding(
@@ -90,30 +83,29 @@ def _show_funding(
     out.print(table)
 
 
-def _show_what_if(
-    out: Console,
-    policy: Policy,
-    population: Population,
-    year: Year,
-    base: Mapping[str, tuple[int, Money]],
-) -> None:
+def _show_what_if(out: Console, policy: Policy, population: Population, year: Year) -> None:
     """What if reward assistance were 1,200 a year from the start of the year?"""
     parameter = policy.parameters["reward_assistance.annual"]
     citation = parameter.entry_at(year.start).citation
     reform = policy.with_parameter(
         parameter.with_value(pendulum.Date(year.year, 1, 1), Money("1200"), citation)
     ).with_identity(version=f"{policy.version}+ra1200")
-    after = _by_benefit(_totals(reform, population, year))
     table = Table(
         "benefit",
         "beneficiaries",
         "baseline",
         "reform",
         "change",
+        "gain / lose",
         title=f"what if reward assistance were 1,200 a year from {year.start}?",
     )
-    for benefit in sorted(set(base) | set(after)):
-        count, old = base.get(benefit, (0, Money(0)))
-        new_count, new = after.get(benefit, (0, Money(0)))
-        table.add_row(benefit, f"{count:,} -> {new_count:,}", str(old), str(new), str(new - old))
+    for row in compare(population, policy, reform, year).iter_rows(named=True):
+        table.add_row(
+            row["benefit"],
+            f"{row['base_beneficiaries']:,} -> {row['reform_beneficiaries']:,}",
+            str(Money.from_fen(row["base_fen"])),
+            str(Money.from_fen(row["reform_fen"])),
+            str(Money.from_fen(row["change_fen"])),
+            f"{row['gainers']:,} / {row['losers']:,}",
+        )
     out.print(table)
