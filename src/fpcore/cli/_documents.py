@@ -116,7 +116,9 @@ def demo(
         try:
             from fpcore.cli._county_demo import show_county
         except ImportError:  # the county needs the batch extra (polars, numpy)
-            out.print('[yellow]the county part needs: pip install "fpcore[batch]"[/]')
+            out.print(
+                'the county part needs: pip install "fpcore[batch]"', style="yellow", markup=False
+            )
             return
         show_county(out, policy_id, households, year)
 
