@@ -88,6 +88,10 @@ def indicators(
             basis=PopulationBasis(basis.value),
             settings=settings,
         )
+    except ImportError:  # registers are polars tables: the batch extra
+        err = Console(stderr=True, highlight=False)
+        err.print('reading a register needs: pip install "fpcore[batch]"', markup=False)
+        raise typer.Exit(code=1) from None
     except InvalidInput as error:
         err = Console(stderr=True, highlight=False)
         err.print(f"[bold red]cannot compute indicators from {register_dir}[/]")
