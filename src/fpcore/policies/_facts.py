@@ -277,10 +277,11 @@ def living_child_birth(household: Household, month: Month) -> pendulum.Date | No
 
 
 def _out_of_policy_col(first_year: int, last_year: int | None) -> pl.Expr:
-    year = _col("birth_date").dt.year()
-    window = year >= first_year
+    # whole years as month-index bounds: integer compares, no date decoding per row
+    birth = _col("birth_index")
+    window = birth >= first_year * 12
     if last_year is not None:
-        window = window & (year <= last_year)
+        window = window & (birth <= last_year * 12 + 11)
     return ~_col("within_policy") & window
 
 

@@ -6,22 +6,25 @@ This module is the only one of :mod:`fpcore.rules` that imports polars (the opti
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+import attrs
+import numpy as np
 import polars as pl
 
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome, InvalidInput
 from fpcore.money import Money
 from fpcore.periods import Month, Period
 from fpcore.rules._columnar import _DTYPES, _Env, _hoistable, _lit, to_polars
+from fpcore.rules._expr import Expr
 from fpcore.rules._facts import Fact
 from fpcore.rules._population import (
     ENTITY_KEYS,
     ENTITY_TABLES,
     HOUSEHOLD_KEY,
-    MAX_POSITIONAL,
     PERSON_KEY,
     EntitlementTables,
     Population,
@@ -32,7 +35,12 @@ from fpcore.rules._rule import Rule
 if TYPE_CHECKING:
     from fpcore.rules._policy import Policy
 
-_CHUNK_ROWS = 1 << 17  # rows of an entity table evaluated at once
+_CHUNK_ROWS = 1 << 17  # rows of an entity table evaluated at once (bounds memory)
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+_INT64_MIN = int(np.iinfo(np.int64).min)
+_NARROW = (pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16, pl.UInt32)
+_EPOCH = datetime.date(1970, 1, 1)
 
 
 def _facts_of(rules: Sequence[Rule]) -> dict[str, Fact[Any]]:
@@ -61,31 +69,32 @@ def _fill(f: Fact[Any]) -> pl.Expr:
     return _lit(value, f.kind)
 
 
-def _combine(agg: str, a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    """Two rows' values combined by an aggregation, ignoring missing values."""
-    if agg == "sum":
-        return a.fill_null(0) + b.fill_null(0)
-    if agg == "all":  # on 0/1 bytes
-        return a.fill_null(1) & b.fill_null(1)
-    if agg == "any":
-        return a.fill_null(0) | b.fill_null(0)
-    keep_a = (a >= b) if agg == "max" else (a <= b)
-    return pl.when(b.is_null() | keep_a).then(a).otherwise(b)
+class _Memo:
+    """Values that do not depend on the month, shared by the months of one evaluation.
+
+    A fact's columnar expression is built for each month; when two months build the
+    same expression (compared by its serialisation), its values over the same table
+    are the same, so they are computed once.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.values: dict[tuple[str, ...], pl.Series] = {}
+
+    def signature(self, *parts: str, expr: pl.Expr) -> tuple[str, ...] | None:
+        if not self.enabled:
+            return None
+        try:
+            return (*parts, expr.meta.serialize(format="json"))
+        except Exception:  # an expression polars cannot serialise: computed every month
+            return None
 
 
-def _aggregate(
+def _aggregate_grouped(
     pop: Population, table: str, key: str, entity_table: str, group: list[Fact[Any]], month: Month
-) -> pl.DataFrame:
-    """The facts ``over`` one table, one row per entity row, in the entity table's order."""
+) -> list[pl.Series]:
+    """Facts ``over`` a table by group-by and join (any key layout), in entity order."""
     entities = pop.table(entity_table)
-    n = entities.height
-    segments = (
-        pop.segments(table, key, n)
-        if pop.is_dense(entity_table, key) and all(f.agg for f in group)
-        else None
-    )
-    if segments is not None and segments.longest <= MAX_POSITIONAL:
-        return _aggregate_positional(pop.table(table), segments, group, month)
     marker = f"__rows_{table}"
     aggs = [
         (getattr(_columnar(f, month), f.agg)() if f.agg else _columnar(f, month)).alias(f.key())
@@ -93,96 +102,256 @@ def _aggregate(
     ]
     grouped = pop.table(table).lazy().group_by(key).agg([pl.len().alias(marker), *aggs])
     joined = entities.lazy().select(key).join(grouped, on=key, how="left", maintain_order="left")
-    return joined.select(
-        [
-            pl.when(pl.col(marker).is_null())
-            .then(_fill(f))
-            .otherwise(pl.col(f.key()))
-            .cast(_DTYPES[f.kind])
-            .alias(f.key())
-            for f in group
-        ]
-    ).collect()
-
-
-def _row_value(f: Fact[Any], month: Month) -> pl.Expr:
-    """A fact's value on each row of the table it aggregates."""
-    return _columnar(f, month).alias(f.key())
-
-
-def _small_booleans(frame: pl.DataFrame) -> pl.DataFrame:
-    """Booleans as UInt8 0/1 (nulls kept): gathering bytes is much faster than bits."""
-    bools = [k for k, t in frame.schema.items() if t == pl.Boolean]
-    return frame.with_columns(pl.col(bools).cast(pl.UInt8)) if bools else frame
-
-
-def _aggregate_positional(
-    table: pl.DataFrame, segments: Segments, group: list[Fact[Any]], month: Month
-) -> pl.DataFrame:
-    """Aggregate runs of rows by position: the j-th row of every entity at once.
-
-    Positions past an entity's last row repeat that row: harmless for min, max, all
-    and any, and masked for sum. Entities without rows get the fact's fill. The
-    positions are computed once per population (:class:`Segments`); booleans travel
-    as bytes.
-    """
-    picks = pl.DataFrame({"length": segments.length})
-    longest = segments.longest if table.height else 0
-    row_exprs = [_row_value(f, month) for f in group]
-    schema = table.lazy().select(row_exprs).collect_schema()
-    row_exprs = [  # booleans as 0/1 bytes, in the same pass
-        e.cast(pl.UInt8) if schema[f.key()] == pl.Boolean else e
-        for f, e in zip(group, row_exprs, strict=True)
-    ]
-    length = pl.col("length")
-    columns = []
-    for f in group:
-        value: pl.Expr = _fill(f)
-        if longest:
-            value = pl.col(f"{f.key()}#0")
-            for j in range(1, longest):
-                nxt = pl.col(f"{f.key()}#{j}")
-                if f.agg == "sum":
-                    nxt = pl.when(length > j).then(nxt).otherwise(0)
-                value = _combine(f.agg or "", value, nxt)
-        columns.append(
-            pl.when(length == 0)
-            .then(_fill(f))
-            .otherwise(value)
-            .cast(_DTYPES[f.kind])
-            .alias(f.key())
-        )
-    if not longest or segments.length.sum() == 0:
-        return picks.select(
+    return (
+        joined.select(
             [
-                pl.when(length >= 0).then(_fill(f)).cast(_DTYPES[f.kind]).alias(f.key())
+                pl.when(pl.col(marker).is_null())
+                .then(_fill(f))
+                .otherwise(pl.col(f.key()))
+                .cast(_DTYPES[f.kind])
+                .alias(f.key())
                 for f in group
             ]
         )
-    rows = table.select(row_exprs)
-    gathered = [picks.select("length")]
-    for j, index in enumerate(segments.positions):
-        gathered.append(rows[index].rename({f.key(): f"{f.key()}#{j}" for f in group}))
-    return pl.concat(gathered, how="horizontal").select(columns)
-
-
-def _facts_frame(
-    pop: Population, entity: str, facts: Sequence[Fact[Any]], month: Month
-) -> pl.DataFrame:
-    """Every fact of an entity, one row per row of its table, in table order."""
-    table, key = ENTITY_TABLES[entity], ENTITY_KEYS[entity]
-    base = pop.table(table)
-    plain = [f for f in facts if f.over is None]
-    frame = base.select(
-        [pl.col(key), *(_columnar(f, month).cast(_DTYPES[f.kind]).alias(f.key()) for f in plain)]
+        .collect()
+        .get_columns()
     )
+
+
+_GROUP_DTYPES = {"u8": np.uint8, "i32": np.int32, "i64": np.int64}
+_SMALL = (pl.Int8, pl.Int16, pl.UInt8, pl.UInt16)
+_I32 = (pl.Int32, pl.Date)
+_INT32_MAX = int(np.iinfo(np.int32).max)
+_INT32_MIN = int(np.iinfo(np.int32).min)
+
+
+@attrs.frozen
+class _Plan:
+    """How one fact's rows enter the positional reduction: a non-null column of a
+    group of same-typed columns, combined by ``op`` (add or max; min only for Int64)
+    from ``neutral`` (also the value of missing rows and of positions past an
+    entity's last row), and how the result reads (``read``): as is, negated (a
+    minimum as minus the maximum of minus the values), or as a count of rows that
+    must be zero (``none``: all, the minimum of booleans) or not (``some``)."""
+
+    fact: Fact[Any]
+    expr: pl.Expr
+    group: str
+    op: str
+    neutral: int
+    read: str = "value"
+    valid: pl.Expr | None = None  # 1 where the row's value is not missing (min, max)
+
+
+def _plan(f: Fact[Any], e: pl.Expr, dtype: Any) -> _Plan | None:
+    """A fact's plan from its row expression and the rows' dtype; None if unsupported.
+
+    Byte columns are all counts (at most MAX_POSITIONAL rows, so they fit a byte) and
+    integer columns mostly maxima, so that each table needs two matrices."""
+    agg = f.agg
+    if agg in ("all", "any"):
+        if dtype != pl.Boolean:
+            return None
+        if agg == "all":  # no row false
+            return _Plan(f, (~e).fill_null(False).cast(pl.UInt8), "u8", "add", 0, "none")
+        return _Plan(f, e.fill_null(False).cast(pl.UInt8), "u8", "add", 0, "some")
+    if agg == "sum":
+        if dtype == pl.Boolean:
+            return _Plan(f, e.fill_null(False).cast(pl.UInt8), "u8", "add", 0)
+        if dtype in (*_NARROW, pl.Int64):
+            return _Plan(f, e.fill_null(0).cast(pl.Int64), "i64", "add", 0)
+        return None
+    assert agg in ("min", "max")
+    valid = e.is_not_null().cast(pl.UInt8)
+    if dtype == pl.Boolean:  # min: no valid row false; max: some row true
+        if agg == "min":
+            return _Plan(f, (~e).fill_null(False).cast(pl.UInt8), "u8", "add", 0, "none", valid)
+        return _Plan(f, e.fill_null(False).cast(pl.UInt8), "u8", "add", 0, "some", valid)
+    if dtype in _SMALL or (dtype in _I32 and agg == "max"):
+        # 16 bits or less: a minimum is minus the maximum of minus the values (exact)
+        rows = e.to_physical().cast(pl.Int32)
+        if agg == "min":
+            rows = -rows
+        read = "negate" if agg == "min" else "value"
+        return _Plan(f, rows.fill_null(_INT32_MIN), "i32", "max", _INT32_MIN, read, valid)
+    if dtype in _I32:
+        rows = e.to_physical().cast(pl.Int32).fill_null(_INT32_MAX)
+        return _Plan(f, rows, "i32", "min", _INT32_MAX, "value", valid)
+    if dtype == pl.UInt32:
+        neutral = _INT64_MAX if agg == "min" else _INT64_MIN
+        rows = e.cast(pl.Int64).fill_null(neutral)
+        return _Plan(f, rows, "i64", agg, neutral, "value", valid)
+    if dtype == pl.Int64:
+        neutral = _INT64_MAX if agg == "min" else _INT64_MIN
+        return _Plan(f, e.fill_null(neutral), "i64", agg, neutral, "value", valid)
+    return None
+
+
+_UFUNCS = {"add": np.add, "min": np.minimum, "max": np.maximum}
+
+
+def _reduce(
+    values: pl.DataFrame | None,
+    columns: list[tuple[str, int]],
+    group: str,
+    op: str,
+    segments: Segments,
+) -> dict[str, np.ndarray]:
+    """Reduce same-typed columns with the same operation by position, all at once: the
+    columns become one row-major matrix (plus a row of neutral values), the j-th rows of
+    every entity are taken together and combined. Returns one array per column."""
+    matrix = np.empty((segments.rows + 1, len(columns)), dtype=_GROUP_DTYPES[group])
+    for i, (name, neutral) in enumerate(columns):
+        if values is not None:
+            matrix[:-1, i] = values[name].to_numpy()
+        matrix[-1, i] = neutral
+    if segments.positions:
+        first, *rest = segments.positions
+    else:  # no rows at all: every entity reads the neutral row
+        first, rest = np.full(segments.entities, segments.rows, dtype=np.intp), []
+    acc = matrix.take(first, axis=0)
+    ufunc = _UFUNCS[op]
+    for at in rest:
+        ufunc(acc, matrix.take(at, axis=0), out=acc)
+    return {name: acc[:, i] for i, (name, _) in enumerate(columns)}
+
+
+def _fill_physical(f: Fact[Any]) -> int | None:
+    value = f.fill
+    if value is None:
+        return None
+    if isinstance(value, Money):
+        return value.fen
+    if isinstance(value, datetime.date):
+        return (datetime.date(value.year, value.month, value.day) - _EPOCH).days
+    assert isinstance(value, int)  # bool and int fills
+    return int(value)
+
+
+def _to_series(plan: _Plan, reduced: Mapping[str, np.ndarray], segments: Segments) -> pl.Series:
+    """A fact's reduced values as its column: the fill for entities without rows, and
+    missing where every row was missing (min, max)."""
+    f = plan.fact
+    kind = f.kind
+    raw = reduced[f.key()]
+    if plan.read == "none":
+        raw = raw == 0
+    elif plan.read == "some":
+        raw = raw != 0
+    elif plan.read == "negate":
+        raw = np.negative(raw, dtype=np.int64)  # from 16-bit values: exact
+    if kind == "bool":
+        values = raw != 0
+    elif kind == "date":
+        values = raw.astype(np.int32)
+    else:
+        values = raw.astype(np.int64)
+    missing = reduced[f.key() + "#valid"] == 0 if plan.valid is not None else None
+    empty = segments.empty
+    if empty is not None:
+        fill = _fill_physical(f)
+        if fill is None:
+            if missing is None:
+                missing = np.zeros(values.shape[0], dtype=np.bool_)
+            missing[empty] = True
+        else:
+            values[empty] = fill
+            if missing is not None:
+                missing[empty] = False
+    series = pl.Series(f.key(), values)
+    if kind == "date":
+        series = series.cast(pl.Date)
+    if missing is not None and missing.any():
+        series = series.set(pl.Series(missing), None)
+    return series
+
+
+def _aggregate_table(
+    pop: Population,
+    entity_table: str,
+    key: str,
+    over: str,
+    group: list[Fact[Any]],
+    month: Month,
+    memo: _Memo,
+) -> list[pl.Series]:
+    """The facts ``over`` one table, one value per entity row, in order."""
+    n = pop.table(entity_table).height
+    columns: list[pl.Series] = []
+    segments = pop.segments(over, key, n) if pop.is_dense(entity_table, key) else None
+    usable = segments is not None and (
+        bool(segments.positions) or segments.longest == 0 or segments.rows == 0
+    )
+    grouped: list[Fact[Any]] = []
+    todo: dict[str, tuple[Fact[Any], pl.Expr, tuple[str, ...] | None]] = {}
+    for f in group:
+        if not usable or f.agg is None or f.kind not in ("int", "money", "bool", "date"):
+            grouped.append(f)
+            continue
+        expr = _columnar(f, month)
+        sig = memo.signature(over, key, f.key(), expr=expr)
+        if sig is not None and sig in memo.values:
+            columns.append(memo.values[sig])
+        else:
+            todo[f.key()] = (f, expr, sig)
+    if todo:
+        assert segments is not None
+        table = pop.table(over)
+        dtypes = table.lazy().select([e.alias(k) for k, (_, e, _) in todo.items()])
+        schema = dtypes.collect_schema()
+        plans: dict[str, tuple[_Plan, tuple[str, ...] | None]] = {}
+        for k, (f, e, sig) in todo.items():
+            plan = _plan(f, e, schema[k])
+            if plan is None:
+                grouped.append(f)
+            else:
+                plans[k] = (plan, sig)
+        exprs = []
+        by_group: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        for k, (plan, _) in plans.items():
+            exprs.append(plan.expr.alias(k))
+            by_group.setdefault((plan.group, plan.op), []).append((k, plan.neutral))
+            if plan.valid is not None:
+                exprs.append(plan.valid.alias(k + "#valid"))
+                by_group.setdefault(("u8", "add"), []).append((k + "#valid", 0))
+        values = table.lazy().select(exprs).collect() if exprs and segments.rows else None
+        reduced: dict[str, np.ndarray] = {}
+        for (dtype, op), group_columns in by_group.items():
+            reduced.update(_reduce(values, group_columns, dtype, op, segments))
+        del values
+        for plan, sig in plans.values():
+            series = _to_series(plan, reduced, segments)
+            if sig is not None:
+                memo.values[sig] = series
+            columns.append(series)
+    if grouped:
+        columns.extend(_aggregate_grouped(pop, over, key, entity_table, grouped, month))
+    return columns
+
+
+def _aggregated(
+    pop: Population,
+    entity: str,
+    facts: Sequence[Fact[Any]],
+    month: Month,
+    memo: _Memo,
+) -> list[pl.Series]:
+    """The facts of an entity ``over`` other tables, one value per entity row, in order.
+
+    When the entity key is ``0..n-1`` and the table is sorted by it, each table's row
+    values are computed in one query and reduced by position with numpy; otherwise
+    (or for aggregations given as expressions) by group-by and join.
+    """
+    entity_table, key = ENTITY_TABLES[entity], ENTITY_KEYS[entity]
     by_table: dict[str, list[Fact[Any]]] = {}
     for f in facts:
         if f.over is not None:
             by_table.setdefault(f.over, []).append(f)
-    for over, group in by_table.items():
-        frame = frame.hstack(_aggregate(pop, over, key, table, group, month).get_columns())
-    return frame.drop(key)
+    return [
+        column
+        for over, group in by_table.items()
+        for column in _aggregate_table(pop, entity_table, key, over, group, month, memo)
+    ]
 
 
 def _rule_columns(rule: Rule, env: _Env, i: int) -> tuple[pl.Expr, list[pl.Expr]]:
@@ -238,105 +407,190 @@ def _raise_checks(frame: pl.DataFrame, rules: Sequence[Rule], key: str, month: M
         )
 
 
+class _Totals:
+    """Money per benefit and entity row, summed over the months of the period."""
+
+    def __init__(self) -> None:
+        self.fen: dict[str, np.ndarray] = {}
+        self.months: dict[str, np.ndarray] = {}
+        self.rows: dict[str, np.ndarray] = {}  # one month: the rows paid, and their fen
+
+    def add(self, benefit: str, fen: np.ndarray, accumulate: bool) -> None:
+        if not accumulate:  # one month: keep only the rows paid
+            rows = np.flatnonzero(fen)
+            self.rows[benefit] = rows
+            self.fen[benefit] = fen.take(rows)
+            return
+        if benefit not in self.fen:
+            self.fen[benefit] = fen.astype(np.int64, copy=True)
+            self.months[benefit] = (fen != 0).astype(np.int64)
+        else:
+            self.fen[benefit] += fen
+            self.months[benefit] += fen != 0
+
+    def frame(self, ids: Mapping[str, pl.Series]) -> pl.DataFrame:
+        """One row per entity row and benefit with months paid: ids, benefit, months, fen."""
+        parts = []
+        for benefit, fen in self.fen.items():
+            months = self.months.get(benefit)
+            if months is None:
+                rows = self.rows[benefit]
+                paid, count = fen, np.ones(rows.size, dtype=np.int64)
+            else:
+                rows = np.flatnonzero(months)
+                paid, count = fen.take(rows), months.take(rows)
+            index = pl.Series(rows)
+            parts.append(
+                pl.DataFrame(
+                    [
+                        *(v.gather(index).cast(pl.Int64).alias(k) for k, v in ids.items()),
+                        pl.repeat(benefit, rows.size, dtype=pl.String, eager=True).alias("benefit"),
+                        pl.Series("months", count),
+                        pl.Series("fen", paid),
+                    ]
+                )
+            )
+        if not parts:
+            schema = {**dict.fromkeys(ids, pl.Int64), "benefit": pl.String}
+            return pl.DataFrame(schema={**schema, "months": pl.Int64, "fen": pl.Int64})
+        return pl.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _household_index(pop: Population) -> np.ndarray | None:
+    """Each person's household row, when households are keyed ``0..n-1`` (cached)."""
+    households = pop.households.height
+    if not (
+        pop.is_dense("households", HOUSEHOLD_KEY)
+        and pop.keys_within("persons", HOUSEHOLD_KEY, households)
+    ):
+        return None
+    cache = pop._cache  # the population's own cache of derived arrays
+    found = cache.get(("index", "persons.household_id"))
+    if found is None:
+        found = pop.persons[HOUSEHOLD_KEY].to_numpy().astype(np.intp, copy=False)
+        cache[("index", "persons.household_id")] = found
+    assert isinstance(found, np.ndarray)
+    return found
+
+
+def _lookup(
+    pop: Population, looked_up: pl.DataFrame, booleans: set[str]
+) -> tuple[list[pl.Series], set[str], set[str]]:
+    """Household columns for each person (positional when households are dense), and
+    which of the ``booleans`` (bytes 0/1, 2 for missing) read as plain 0/1 bytes and
+    which keep the code for missing."""
+    index = _household_index(pop)
+    if index is None:
+        joined = _lookup_households(pop, looked_up, pop.persons[HOUSEHOLD_KEY])
+        return joined.get_columns(), set(), booleans
+    columns = []
+    plain, coded = set(), set()
+    for column in looked_up.get_columns():
+        if column.null_count() or column.dtype not in (*_NARROW, pl.Int64):
+            columns.append(column.gather(pl.Series(index)))
+            continue
+        values = column.to_numpy()
+        if column.name in booleans:
+            if (values == 2).any():
+                coded.add(column.name)
+            else:
+                plain.add(column.name)
+                values = values.view(np.uint8)
+        columns.append(pl.Series(column.name, values.take(index)))
+    return columns, plain, coded
+
+
 def _entity_month(
-    policy: Policy,
     pop: Population,
-    month: Month,
     entity: str,
     rules: Sequence[Rule],
-    params: Mapping[str, object],
-    household_facts: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Money rows (ids, benefit, fen) and status rows for one entity and month."""
-    env = _Env(month, params, policy.settings_in_force())
-    key = ENTITY_KEYS[entity]
+    env: _Env,
+    memo: _Memo,
+    extra: list[pl.Series],
+    hoisted: Mapping[str, Expr],
+) -> tuple[pl.DataFrame, dict[str, list[int]], list[int]]:
+    """One query for the rules of an entity in a month (by slices of rows).
+
+    The result has the ids, one fen column per money benefit (0 when nothing is
+    paid), one column per status rule, the check columns, and the ``hoisted``
+    household subtrees (booleans as 0/1 bytes) for the person rules.
+    """
+    month = env.month
+    table, key = ENTITY_TABLES[entity], ENTITY_KEYS[entity]
     ids = [PERSON_KEY, HOUSEHOLD_KEY] if entity == "person" else [HOUSEHOLD_KEY]
-    base = pop.table(ENTITY_TABLES[entity])
-    facts = _facts_of(rules)
-    hh_needed = [k for k, f in facts.items() if f.entity == "household"]
-    lookup = None
-    if entity == "person":
-        own = _facts_frame(pop, entity, [f for f in facts.values() if f.entity == entity], month)
-        frame = base.select(ids).hstack(own.get_columns())
-        del own
-        hoisted = _hoistable(rules)
-        if hoisted:
-            env.hoisted = {k: f"__household_{n}" for n, k in enumerate(hoisted)}
-            plain_env = _Env(month, params, env.settings)
-            lookup = household_facts.select(
-                [to_polars(node, plain_env).alias(env.hoisted[k]) for k, node in hoisted.items()]
-            )
-            # booleans are looked up as 0/1 bytes and read back as booleans
-            env.byte_booleans = {k for k, t in lookup.schema.items() if t == pl.Boolean}
-            lookup = _small_booleans(lookup).rechunk()
-    else:
-        frame = base.select(ids).hstack(household_facts.select(hh_needed).get_columns())
+    facts = [f for f in _facts_of(rules).values() if f.entity == entity]
+    if hoisted:
+        facts.extend(
+            f
+            for f in _facts_of_exprs(hoisted.values()).values()
+            if f.key() not in {g.key() for g in facts}
+        )
+    columns = _aggregated(pop, entity, facts, month, memo)
+    base = pop.table(table)
+    frame = base.hstack([*columns, *extra]) if columns or extra else base
+    plain = [
+        _columnar(f, month).cast(_DTYPES[f.kind]).alias(f.key()) for f in facts if f.over is None
+    ]
     outs, checks = [], []
-    money_benefits: dict[str, list[int]] = {}
+    money: dict[str, list[int]] = {}
     status_rules = []
     for i, rule in enumerate(rules):
         col, chk = _rule_columns(rule, env, i)
         outs.append(col)
         checks.extend(chk)
         if rule.kind == "money":
-            money_benefits.setdefault(rule.benefit, []).append(i)
+            money.setdefault(rule.benefit, []).append(i)
         else:
             status_rules.append(i)
+    plain_env = _Env(month, env.params, env.settings)
+    lifted = [
+        (
+            to_polars(node, plain_env).cast(pl.Int8).fill_null(2)  # booleans as bytes
+            if node.kind == "bool"
+            else to_polars(node, plain_env)
+        ).alias(name)
+        for name, node in hoisted.items()
+    ]
     query = [
         *ids,
         *(
-            pl.sum_horizontal([pl.col(f"__rule_{i}") for i in idx]).alias(f"__benefit_{b}")
-            if len(idx) > 1
-            else pl.col(f"__rule_{idx[0]}").alias(f"__benefit_{b}")
-            for b, idx in money_benefits.items()
+            (
+                pl.sum_horizontal([pl.col(f"__rule_{i}") for i in idx])
+                if len(idx) > 1
+                else pl.col(f"__rule_{idx[0]}")
+            )
+            .fill_null(0)
+            .alias(f"__benefit_{b}")
+            for b, idx in money.items()
         ),
         *(pl.col(f"__rule_{i}") for i in status_rules),
         *(pl.col(c.meta.output_name()) for c in checks),
+        *(pl.col(name) for name in hoisted),
     ]
-    money: list[pl.DataFrame] = []
-    status: list[pl.DataFrame] = []
-    for offset in range(0, frame.height, _CHUNK_ROWS):
+    parts = []
+    for offset in range(0, max(frame.height, 1), _CHUNK_ROWS):
         # slices bound the memory of intermediate columns; the query is the same
-        chunk = frame.slice(offset, _CHUNK_ROWS)
-        if lookup is not None:
-            where = pop.persons[HOUSEHOLD_KEY].slice(offset, _CHUNK_ROWS)
-            chunk = chunk.hstack(_lookup_households(pop, lookup, where).get_columns())
-        result = chunk.lazy().select([*ids, *outs, *checks]).select(query).collect()
-        del chunk
-        _raise_checks(result, rules, key, month)
-        money.extend(
-            result.filter(pl.col(f"__benefit_{b}") != 0).select(
-                [
-                    *ids,
-                    pl.lit(b, dtype=pl.String).alias("benefit"),
-                    pl.col(f"__benefit_{b}").alias("fen"),
-                ]
-            )
-            for b in money_benefits
-        )
-        status.extend(
-            result.filter(pl.col(f"__rule_{i}").is_not_null()).select(
-                [
-                    *ids,
-                    pl.lit(rules[i].benefit, dtype=pl.String).alias("benefit"),
-                    pl.col(f"__rule_{i}").alias("status"),
-                ]
-            )
-            for i in status_rules
-        )
-    schema = {**dict.fromkeys(ids, pl.Int64), "benefit": pl.String}
-    return (
-        pl.concat(money) if money else pl.DataFrame(schema={**schema, "fen": pl.Int64}),
-        pl.concat(status) if status else pl.DataFrame(schema={**schema, "status": pl.String}),
-    )
+        chunk = frame.slice(offset, _CHUNK_ROWS) if frame.height > _CHUNK_ROWS else frame
+        lazy = chunk.lazy().with_columns(plain) if plain else chunk.lazy()
+        parts.append(lazy.select([*ids, *outs, *checks, *lifted]).select(query).collect())
+    result = pl.concat(parts) if len(parts) > 1 else parts[0]
+    _raise_checks(result, rules, key, month)
+    return result, money, status_rules
+
+
+def _facts_of_exprs(exprs: Iterable[Expr]) -> dict[str, Fact[Any]]:
+    found: dict[str, Fact[Any]] = {}
+    for expr in exprs:
+        for node in expr.walk():
+            if isinstance(node, Fact):
+                found.setdefault(node.key(), node)
+    return found
 
 
 def _lookup_households(
     pop: Population, household_facts: pl.DataFrame, households: pl.Series
 ) -> pl.DataFrame:
-    """Household facts for each of ``households`` (positional when households are dense)."""
-    if pop.is_dense("households", HOUSEHOLD_KEY):
-        return household_facts[households.cast(pl.UInt32)]
+    """Household columns for each of ``households`` by join (any household keys)."""
     keyed = household_facts.with_columns(pop.households[HOUSEHOLD_KEY].alias("__key"))
     return (
         households.alias("__key")
@@ -348,61 +602,88 @@ def _lookup_households(
     )
 
 
-def _finish(parts: list[pl.DataFrame], ids: list[str], single_month: bool) -> pl.DataFrame:
-    frame = pl.concat(parts) if len(parts) > 1 else parts[0]
-    if single_month:
-        frame = frame.with_columns(pl.lit(1, dtype=pl.Int64).alias("months"))
+def _yuan(fen: pl.Series) -> pl.Series:
+    """Fen as exact ``Decimal(18, 2)`` yuan."""
+    return (fen.cast(pl.Decimal(18, 2)) / 100).cast(pl.Decimal(18, 2))
+
+
+def _finish(frame: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+    fen = frame["fen"]
+    distinct = fen.unique()
+    if distinct.len() * 8 <= fen.len():  # few amounts: convert each once (decimals are slow)
+        amount = fen.replace_strict(distinct, _yuan(distinct), return_dtype=pl.Decimal(18, 2))
     else:
-        frame = frame.group_by([*ids, "benefit"]).agg(
-            pl.len().cast(pl.Int64).alias("months"), pl.col("fen").sum()
-        )
+        amount = _yuan(fen)
     return frame.select(
-        [
-            *(pl.col(k).cast(pl.Int64) for k in ids),
-            "benefit",
-            "months",
-            pl.col("fen").alias("amount_fen"),
-            (pl.col("fen").cast(pl.Decimal(18, 2)) / 100).cast(pl.Decimal(18, 2)).alias("amount"),
-        ]
-    )
+        [*ids, "benefit", "months", pl.col("fen").alias("amount_fen")]
+    ).with_columns(amount.alias("amount"))
+
+
+def _statuses_of(
+    result: pl.DataFrame, rules: Sequence[Rule], status_rules: list[int], entity: str
+) -> list[pl.DataFrame]:
+    ids = [PERSON_KEY, HOUSEHOLD_KEY] if entity == "person" else [HOUSEHOLD_KEY]
+    return [
+        _status_frame(
+            result.filter(pl.col(f"__rule_{i}").is_not_null()).select(
+                [
+                    *ids,
+                    pl.lit(rules[i].benefit, dtype=pl.String).alias("benefit"),
+                    pl.col(f"__rule_{i}").alias("status"),
+                ]
+            ),
+            entity,
+        )
+        for i in status_rules
+    ]
 
 
 def evaluate_table(policy: Policy, pop: Population, period: Period) -> EntitlementTables:
     """Evaluate a policy over population tables for a period (see ``Policy.evaluate_table``)."""
-    person_money: list[pl.DataFrame] = []
-    household_money: list[pl.DataFrame] = []
-    statuses: list[pl.DataFrame] = []
     months = list(period.months())
+    accumulate = len(months) > 1
+    memo = _Memo(accumulate)
+    totals = {"person": _Totals(), "household": _Totals()}
+    statuses: list[pl.DataFrame] = []
+    settings = policy.settings_in_force()
     for month in months:
         live = [r for r in policy.rules if r.in_force(month)]
         names = sorted({n for r in live for n in policy.parameters_of(r)})
         params = {n: policy.parameters[n].at(month.start) for n in names}
         hh_rules = [r for r in live if r.entity == "household"]
         p_rules = [r for r in live if r.entity == "person"]
-        needed = [f for f in _facts_of(live).values() if f.entity == "household"]
-        hh_facts = _facts_frame(pop, "household", needed, month)
-        if hh_rules:
-            money, status = _entity_month(
-                policy, pop, month, "household", hh_rules, params, hh_facts
+        hoisted_nodes = _hoistable(p_rules) if p_rules else {}
+        names_of = {k: f"__household_{n}" for n, k in enumerate(hoisted_nodes)}
+        hoisted = {names_of[k]: node for k, node in hoisted_nodes.items()}
+        lifted: list[pl.Series] = []
+        plain: set[str] = set()
+        coded: set[str] = set()
+        if hh_rules or hoisted:
+            env = _Env(month, params, settings)
+            result, money, status_rules = _entity_month(
+                pop, "household", hh_rules, env, memo, [], hoisted
             )
-            household_money.append(money)
-            statuses.append(_status_frame(status, "household"))
+            for b in money:
+                totals["household"].add(b, result[f"__benefit_{b}"].to_numpy(), accumulate)
+            statuses.extend(_statuses_of(result, hh_rules, status_rules, "household"))
+            if hoisted:
+                booleans = {name for name, node in hoisted.items() if node.kind == "bool"}
+                lifted, plain, coded = _lookup(pop, result.select(list(hoisted)), booleans)
+            del result
         if p_rules:
-            money, status = _entity_month(policy, pop, month, "person", p_rules, params, hh_facts)
-            person_money.append(money)
-            statuses.append(_status_frame(status, "person"))
-    empty_p = pl.DataFrame(
-        schema={
-            PERSON_KEY: pl.Int64,
-            HOUSEHOLD_KEY: pl.Int64,
-            "benefit": pl.String,
-            "fen": pl.Int64,
-        }
-    )
-    empty_h = pl.DataFrame(schema={HOUSEHOLD_KEY: pl.Int64, "benefit": pl.String, "fen": pl.Int64})
-    single = len(months) == 1
+            env = _Env(month, params, settings)
+            env.hoisted = names_of
+            env.byte_booleans, env.coded_booleans = plain, coded
+            result, money, status_rules = _entity_month(
+                pop, "person", p_rules, env, memo, lifted, {}
+            )
+            for b in money:
+                totals["person"].add(b, result[f"__benefit_{b}"].to_numpy(), accumulate)
+            statuses.extend(_statuses_of(result, p_rules, status_rules, "person"))
+            del result
+    person_ids = {PERSON_KEY: pop.persons[PERSON_KEY], HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY]}
     status_frame = (
-        _count_statuses(pl.concat(statuses), single)
+        _count_statuses(pl.concat(statuses), not accumulate)
         if statuses
         else pl.DataFrame(
             schema={
@@ -416,8 +697,11 @@ def evaluate_table(policy: Policy, pop: Population, period: Period) -> Entitleme
         )
     )
     return EntitlementTables(
-        persons=_finish(person_money or [empty_p], [PERSON_KEY, HOUSEHOLD_KEY], single),
-        households=_finish(household_money or [empty_h], [HOUSEHOLD_KEY], single),
+        persons=_finish(totals["person"].frame(person_ids), [PERSON_KEY, HOUSEHOLD_KEY]),
+        households=_finish(
+            totals["household"].frame({HOUSEHOLD_KEY: pop.households[HOUSEHOLD_KEY]}),
+            [HOUSEHOLD_KEY],
+        ),
         statuses=status_frame,
     )
 

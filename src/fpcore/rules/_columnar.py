@@ -57,6 +57,7 @@ class _Env:
         self.settings = settings
         self.hoisted: dict[str, str] = {}  # subtree key -> column computed per household
         self.byte_booleans: set[str] = set()  # hoisted columns holding booleans as 0/1 bytes
+        self.coded_booleans: set[str] = set()  # ... as bytes 0/1, and 2 for missing
 
     def scalar(self, node: Expr) -> object:
         if isinstance(node, Const):
@@ -84,6 +85,8 @@ def to_polars(node: Expr, env: _Env) -> pl.Expr:
         if column is not None:
             if column in env.byte_booleans:
                 return pl.col(column).cast(pl.Boolean)
+            if column in env.coded_booleans:
+                return pl.when(pl.col(column) < 2).then(pl.col(column) == 1)
             return pl.col(column)
     if isinstance(node, Const):
         return _lit(node.value, node.kind)

@@ -23,18 +23,22 @@ MAX_POSITIONAL = 8
 """Entities with more rows than this in a table are aggregated by group-by instead."""
 
 
-@attrs.frozen(kw_only=False)
+@attrs.frozen(kw_only=False, eq=False)
 class Segments:
-    """Where each entity's rows lie in a table sorted by the entity key.
+    """Where each entity's rows lie in a table sorted by the entity key (numpy arrays).
 
-    ``length`` is each entity's number of rows; ``positions[j]`` is, for every
-    entity, the row of its j-th row in the table, or of its last row when it has
-    fewer (UInt32); empty when ``longest`` is above :data:`MAX_POSITIONAL`.
+    ``entities`` is the number of entities, ``rows`` the table's; ``positions[j]`` is,
+    for every entity, the row of its j-th row in the table, or ``rows`` (one past the
+    last row, where the evaluator puts the aggregation's neutral value) when it has
+    fewer; empty when ``longest`` is above :data:`MAX_POSITIONAL`. ``empty`` lists the
+    entities without rows (None when every entity has some).
     """
 
-    length: pl.Series
+    entities: int
     longest: int
-    positions: tuple[pl.Series, ...] = ()
+    rows: int
+    positions: tuple[Any, ...] = ()
+    empty: Any = None
 
 
 @attrs.frozen
@@ -117,14 +121,29 @@ class Population:
         """Whether ``table[key]`` is exactly ``0..n-1`` in row order (cached)."""
         cache_key = ("dense", f"{table}.{key}")
         if cache_key not in self._cache:
+            import numpy as np
+
             column = self.table(table)[key]
             n = column.len()
             dense = n == 0 or (
-                column[0] == 0
+                column.null_count() == 0
+                and column[0] == 0
                 and column[n - 1] == n - 1
-                and bool((column.diff().drop_nulls() == 1).all())
+                and bool(np.array_equal(column.to_numpy(), np.arange(n)))
             )
             self._cache[cache_key] = dense
+        return bool(self._cache[cache_key])
+
+    def keys_within(self, table: str, key: str, entities: int) -> bool:
+        """Whether every ``table[key]`` is a row number ``0..entities-1`` (cached)."""
+        cache_key = ("within", f"{table}.{key}.{entities}")
+        if cache_key not in self._cache:
+            column = self.table(table)[key]
+            low, high = column.min(), column.max()
+            self._cache[cache_key] = column.null_count() == 0 and (
+                column.len() == 0
+                or (isinstance(low, int) and isinstance(high, int) and low >= 0 and high < entities)
+            )
         return bool(self._cache[cache_key])
 
     def segments(self, table: str, key: str, entities: int) -> Segments | None:
@@ -137,40 +156,38 @@ class Population:
         return result
 
     def _segments(self, table: str, key: str, entities: int) -> Segments | None:
+        import numpy as np
+
         column = self.table(table)[key]
-        if column.len() == 0:
-            zeros = pl.repeat(0, entities, dtype=pl.Int64, eager=True)
-            return Segments(zeros, 0)
-        if not column.is_sorted():
+        rows = column.len()
+        if rows == 0:
+            empty = np.arange(entities) if entities else None
+            return Segments(entities, 0, 0, (), empty)
+        if column.null_count():
             return None
-        if column[0] < 0 or column[column.len() - 1] >= entities:
+        keys = column.to_numpy()
+        if keys.dtype == np.uint64:
+            keys = keys.astype(np.int64)
+        if rows > 1 and not bool((keys[1:] >= keys[:-1]).all()):
             return None
-        runs = column.rle().struct.unnest()
-        lengths = runs["len"].cast(pl.Int64)
-        if runs.height != entities:
-            lengths = pl.repeat(0, entities, dtype=pl.Int64, eager=True).scatter(
-                runs["value"], lengths
-            )
-        top = lengths.max()
-        longest = top if isinstance(top, int) else 0
-        count = longest if longest <= MAX_POSITIONAL else 0
-        frame = lengths.to_frame("length").with_columns(
-            start=pl.col("length").cum_sum() - pl.col("length")
-        )
-        length, start = pl.col("length"), pl.col("start")
-        # the j-th row, else the entity's last row, else (no rows) any valid row
-        frame = frame.with_columns(
-            pl.when(length > j)
-            .then(start + j)
-            .when(start + length > 0)
-            .then(start + length - 1)
-            .otherwise(0)
-            .cast(pl.UInt32)
-            .alias(f"at{j}")
-            for j in range(count)
-        )
-        positions = tuple(frame[f"at{j}"] for j in range(count))
-        return Segments(frame["length"], longest, positions)
+        if keys[0] < 0 or keys[-1] >= entities:  # sorted: the first and last are the bounds
+            return None
+        length = np.bincount(keys, minlength=entities)
+        longest = int(length.max()) if entities else 0
+        missing = np.flatnonzero(length == 0)
+        empty = missing if missing.size else None
+        if longest > MAX_POSITIONAL:
+            return Segments(entities, longest, rows, (), empty)
+        start = np.cumsum(length)
+        start -= length
+        # the j-th row of each entity, else one past the last row (the neutral row)
+        positions = []
+        for j in range(longest):
+            if j == 0 and empty is None:
+                positions.append(start)
+                continue
+            positions.append(np.where(length > j, start + j, rows))
+        return Segments(entities, longest, rows, tuple(positions), empty)
 
 
 @attrs.frozen
