@@ -175,12 +175,10 @@ def synthetic_county(
     child_birth = mother_birth[:, None] + np.cumsum(gaps, axis=1)
     slots = np.arange(MAX_CHILDREN)[None, :]
     valid = (slots < count[:, None]) & (child_birth <= today)
-    first_birth = child_birth[:, 0]
     # a mother born after an adoptive father could not be the "mother" of an earlier birth:
     # keep every birth after both parents' 21st birthdays
     parents_ready = np.maximum(mother_birth, father_birth) + int(21 * years)
     valid &= child_birth >= parents_ready[:, None]
-    del first_birth
     male = rng.random((n, MAX_CHILDREN)) < 0.52
     adopted = valid & (rng.random((n, MAX_CHILDREN)) < 0.01)
     adoption = np.where(
