@@ -175,8 +175,8 @@ def synthetic_county(
     child_birth = mother_birth[:, None] + np.cumsum(gaps, axis=1)
     slots = np.arange(MAX_CHILDREN)[None, :]
     valid = (slots < count[:, None]) & (child_birth <= today)
-    # a mother born after an adoptive father could not be the "mother" of an earlier birth:
-    # keep every birth after both parents' 21st birthdays
+    # the father may be younger than the mother: keep only births after both parents
+    # turned 21, so no parent is implausibly young (the model refuses under 12)
     parents_ready = np.maximum(mother_birth, father_birth) + int(21 * years)
     valid &= child_birth >= parents_ready[:, None]
     male = rng.random((n, MAX_CHILDREN)) < 0.52
