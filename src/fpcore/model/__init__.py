@@ -14,16 +14,20 @@ Example:
       death_date: 1990-01-01 is before the birth date
 """
 
-from fpcore.model._enums import CertificateKind, ChildLink, Hukou, MaritalStatus, Sex
+from fpcore.model._enums import CertificateKind, ChildLink, Hukou, MaritalStatus, MarriageEnd, Sex
+from fpcore.model._events import EventKind, LifeEvent, household_events, household_from_events
 from fpcore.model._geography import County, Township, Village
 from fpcore.model._household import (
     MIN_PARENT_AGE_AT_BIRTH,
     Certificate,
+    Confirmation,
     Deposit,
     Household,
+    HouseholdParent,
+    Marriage,
     SecondChildQuota,
 )
-from fpcore.model._people import Child, Disability, Person, Residence
+from fpcore.model._people import Child, Disability, HukouChange, Person, Residence
 from fpcore.model._resident_id import (
     check_digit,
     make_resident_id,
@@ -39,12 +43,19 @@ __all__ = [
     "CertificateKind",
     "Child",
     "ChildLink",
+    "Confirmation",
     "County",
     "Deposit",
     "Disability",
+    "EventKind",
     "Household",
+    "HouseholdParent",
     "Hukou",
+    "HukouChange",
+    "LifeEvent",
     "MaritalStatus",
+    "Marriage",
+    "MarriageEnd",
     "Person",
     "Residence",
     "SecondChildQuota",
@@ -52,6 +63,8 @@ __all__ = [
     "Township",
     "Village",
     "check_digit",
+    "household_events",
+    "household_from_events",
     "make_resident_id",
     "mask_name",
     "mask_resident_id",

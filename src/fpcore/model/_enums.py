@@ -27,6 +27,13 @@ class MaritalStatus(enum.StrEnum):
     DIVORCED = "divorced"
 
 
+class MarriageEnd(enum.StrEnum):
+    """How a marriage ended: divorce (离婚), or the death of a spouse (丧偶)."""
+
+    DIVORCE = "divorce"
+    DEATH = "death"
+
+
 class ChildLink(enum.StrEnum):
     """How a child belongs to the household: born to it, or lawfully adopted (合法收养)."""
 

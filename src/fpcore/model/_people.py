@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pendulum
 
-from fpcore.model._checks import Collector, to_date, to_optional_date
+from fpcore.model._checks import Collector, to_date, to_optional_date, to_tuple
 from fpcore.model._enums import ChildLink, Hukou, Sex
 from fpcore.model._resident_id import (
     encoded_birth_date,
@@ -91,6 +91,27 @@ class Residence:
         check.raise_if_any()
 
 
+@attrs.frozen(kw_only=True)
+class HukouChange:
+    """A dated change of a person's hukou class (户口性质变更), e.g. 农转非.
+
+    Example:
+        >>> HukouChange(on=pendulum.Date(2010, 6, 1), hukou=Hukou.URBAN, reason="农转非").hukou
+        <Hukou.URBAN: 'urban'>
+    """
+
+    on: pendulum.Date = attrs.field(converter=to_date)
+    hukou: Hukou
+    reason: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check = Collector()
+        check.date("on", self.on)
+        check.choice("hukou", self.hukou, Hukou)
+        check.text("reason", self.reason, optional=True)
+        check.raise_if_any()
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Person:
     """A parent of a family-planning household (计划生育家庭的父母).
@@ -98,6 +119,9 @@ class Person:
     The resident ID must be well formed and agree with the birth date and sex; a person
     without an ID must say why (``no_id_reason``). ``repr`` and ``str`` mask the name and
     ID; the full values stay available as fields.
+
+    ``hukou`` is the class the record starts with; ``hukou_changes`` are the later dated
+    changes, in order (:meth:`hukou_on` reads the class in force on a day).
 
     Example:
         >>> p = Person(
@@ -119,6 +143,7 @@ class Person:
     resident_id: str | None = None
     no_id_reason: str | None = None
     death_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    hukou_changes: tuple[HukouChange, ...] = attrs.field(default=(), converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         check = Collector()
@@ -126,6 +151,8 @@ class Person:
         check.choice("sex", self.sex, Sex)
         birth_ok = check.date("birth_date", self.birth_date)
         check.choice("hukou", self.hukou, Hukou)
+        if check.items("hukou_changes", self.hukou_changes, HukouChange) and birth_ok:
+            self._check_hukou_changes(check)
         if not isinstance(self.residence, Residence):
             check.add("residence", f"expected a Residence, got {type(self.residence).__name__}")
         if check.date("death_date", self.death_date, optional=True) and birth_ok:
@@ -136,6 +163,34 @@ class Person:
             check, self.resident_id, self.birth_date, self.sex, no_id_reason=self.no_id_reason
         )
         check.raise_if_any()
+
+    def _check_hukou_changes(self, check: Collector) -> None:
+        previous: pendulum.Date | None = None
+        for index, change in enumerate(self.hukou_changes):
+            path = f"hukou_changes[{index}].on"
+            if change.on < self.birth_date:
+                check.add(path, f"{change.on} is before the person's birth ({self.birth_date})")
+            elif isinstance(self.death_date, pendulum.Date) and change.on > self.death_date:
+                check.add(path, f"{change.on} is after the person's death ({self.death_date})")
+            elif previous is not None and change.on < previous:
+                check.add(path, f"{change.on} is before the change listed above it ({previous})")
+            previous = change.on
+
+    def hukou_on(self, day: pendulum.Date) -> Hukou:
+        """The hukou class in force on ``day`` (a change counts from its own day).
+
+        Example:
+            >>> from fpcore.model import sample_household
+            >>> p = sample_household().parents[0]
+            >>> p.hukou_on(pendulum.Date(2008, 1, 1))
+            <Hukou.RURAL: 'rural'>
+        """
+        hukou = self.hukou
+        for change in self.hukou_changes:
+            if change.on > day:
+                break
+            hukou = change.hukou
+        return hukou
 
     @property
     def is_female(self) -> bool:
@@ -164,8 +219,9 @@ class Person:
 class Disability:
     """A disability certificate (中华人民共和国残疾人证) with its grade.
 
-    Grade 1 is the most severe; special assistance needs grade 1-3. ``recovered`` is
-    the date the certificate was cancelled because the child recovered (康复).
+    Grade 1 is the most severe; special assistance needs grade 1-3. ``cancelled`` is
+    the date the certificate stopped being in force: the child recovered (康复), or the
+    certificate was replaced by a reissued one, possibly of another grade.
 
     Example:
         >>> Disability(grade=5, issued=pendulum.Date(2005, 1, 1))
@@ -177,7 +233,7 @@ class Disability:
 
     grade: int
     issued: pendulum.Date = attrs.field(converter=to_date)
-    recovered: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
+    cancelled: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
     certificate_number: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -187,16 +243,16 @@ class Disability:
         elif not 1 <= self.grade <= 4:
             check.add("grade", f"{self.grade} is not a disability grade (expected 1, 2, 3 or 4)")
         issued_ok = check.date("issued", self.issued)
-        if check.date("recovered", self.recovered, optional=True) and issued_ok:
-            assert self.recovered is not None
-            if self.recovered < self.issued:
-                check.add("recovered", f"{self.recovered} is before the certificate was issued")
+        if check.date("cancelled", self.cancelled, optional=True) and issued_ok:
+            assert self.cancelled is not None
+            if self.cancelled < self.issued:
+                check.add("cancelled", f"{self.cancelled} is before the certificate was issued")
         check.text("certificate_number", self.certificate_number, optional=True)
         check.raise_if_any()
 
     def in_force_on(self, day: pendulum.Date) -> bool:
         """Whether the certificate is valid on ``day`` (issued, not yet cancelled)."""
-        return self.issued <= day and (self.recovered is None or day < self.recovered)
+        return self.issued <= day and (self.cancelled is None or day < self.cancelled)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -205,7 +261,11 @@ class Child:
 
     ``within_policy`` records whether the birth met the family-planning rules in force
     when it happened (政策内生育). ``adoption_date`` is required for an adopted child and
-    must not precede the birth.
+    must not precede the birth. ``parents`` links the child to its parents in the
+    household (indexes into ``Household.parents``): ``None`` means every parent of the
+    household (a common child); ``(0,)`` a child of parent 0 only, e.g. from an earlier
+    marriage. ``disabilities`` are the child's disability certificates in order of issue;
+    each is cancelled before (or when) the next is issued.
 
     Example:
         >>> c = Child(name="王小明", sex=Sex.MALE, birth_date=pendulum.Date(1999, 5, 31))
@@ -223,7 +283,8 @@ class Child:
     within_policy: bool = True
     resident_id: str | None = None
     death_date: pendulum.Date | None = attrs.field(default=None, converter=to_optional_date)
-    disability: Disability | None = None
+    disabilities: tuple[Disability, ...] = attrs.field(default=(), converter=to_tuple)
+    parents: tuple[int, ...] | None = attrs.field(default=None, converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         check = Collector()
@@ -245,12 +306,42 @@ class Child:
             assert self.death_date is not None
             if self.death_date < self.birth_date:
                 check.add("death_date", f"{self.death_date} is before the birth date")
-        if self.disability is not None and not isinstance(self.disability, Disability):
-            check.add("disability", f"expected a Disability, got {type(self.disability).__name__}")
-        elif self.disability is not None and birth_ok and self.disability.issued < self.birth_date:
-            check.add("disability.issued", "is before the child's birth")
+        if check.items("disabilities", self.disabilities, Disability) and birth_ok:
+            self._check_disabilities(check)
+        if self.parents is not None and check.items("parents", self.parents, int):
+            if not self.parents:
+                check.add("parents", "is empty (give null for every parent of the household)")
+            elif len(set(self.parents)) != len(self.parents):
+                check.add("parents", f"{list(self.parents)} names a parent twice")
         _check_identity(check, self.resident_id, self.birth_date, self.sex, id_required=False)
         check.raise_if_any()
+
+    def _check_disabilities(self, check: Collector) -> None:
+        previous: Disability | None = None
+        for index, disability in enumerate(self.disabilities):
+            path = f"disabilities[{index}]"
+            if disability.issued < self.birth_date:
+                check.add(f"{path}.issued", "is before the child's birth")
+            elif isinstance(self.death_date, pendulum.Date) and disability.issued > self.death_date:
+                check.add(f"{path}.issued", f"is after the child's death ({self.death_date})")
+            if previous is not None:
+                if previous.cancelled is None:
+                    check.add(
+                        f"disabilities[{index - 1}].cancelled",
+                        "is required: a later certificate was issued "
+                        f"({disability.issued}); a child holds one certificate at a time",
+                    )
+                elif disability.issued < previous.cancelled:
+                    check.add(
+                        f"{path}.issued",
+                        f"{disability.issued} is before the previous certificate was "
+                        f"cancelled ({previous.cancelled})",
+                    )
+            previous = disability
+
+    def disability_on(self, day: pendulum.Date) -> Disability | None:
+        """The disability certificate in force on ``day``, if any."""
+        return next((d for d in self.disabilities if d.in_force_on(day)), None)
 
     @property
     def adopted_on(self) -> pendulum.Date:

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import pendulum
 
-from fpcore.model._enums import CertificateKind, Hukou, MaritalStatus, Sex
+from fpcore.model._enums import CertificateKind, Hukou, Sex
 from fpcore.model._geography import County, Township, Village
-from fpcore.model._household import Certificate, Deposit, Household, SecondChildQuota
+from fpcore.model._household import (
+    Certificate,
+    Deposit,
+    Household,
+    Marriage,
+    SecondChildQuota,
+)
 from fpcore.model._people import Child, Person, Residence
 from fpcore.model._resident_id import make_resident_id
 from fpcore.money import Money
@@ -80,8 +86,7 @@ def sample_household() -> Household:
                 residence=residence,
             ),
         ),
-        marital_status=MaritalStatus.MARRIED,
-        married=pendulum.Date(1997, 10, 1),
+        marriages=(Marriage(spouses=(0, 1), married=pendulum.Date(1997, 10, 1)),),
         children=(Child(name="王小明", sex=Sex.MALE, birth_date=pendulum.Date(1999, 5, 31)),),
         certificates=(
             Certificate(
