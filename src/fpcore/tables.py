@@ -10,8 +10,8 @@ month, and a null end means "still in force". Birthday months follow
     ``household_id`` (Int64, 0..n-1 in input order), ``household_key`` (the household's
     own id), ``village`` and ``township`` codes, ``marital_status`` (as the record
     stands; null for a never-married single parent), ``parent_count``,
-    ``certificate_index`` / ``certificate_return_index`` (the honour certificate's issue
-    and return months), ``waiver_index`` (second-child quota waiver),
+    ``certificate_index`` / ``certificate_date`` / ``certificate_return_index`` (the honour
+    certificate's issue month and day, and return month), ``waiver_index`` (second-child quota waiver),
     ``birth_permit_index`` (earliest birth permit).
 ``persons``
     one row per parent: ``person_id`` (Int64), ``household_id``, ``role_index`` (the
@@ -131,6 +131,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "marital_status": pl.String,
             "parent_count": pl.Int8,
             "certificate_index": pl.Int32,
+            "certificate_date": pl.Date,
             "certificate_return_index": pl.Int32,
             "waiver_index": pl.Int32,
             "birth_permit_index": pl.Int32,
@@ -191,6 +192,7 @@ def hukou_spells(person: Person) -> list[tuple[int, int | None, bool]]:
     """The parent's hukou classes as month intervals ``(start, end, rural)``.
 
     A change counts from its own month; of several changes in one month the last holds.
+    The last interval ends after the month of death (null while the person lives).
 
     >>> from fpcore.model import sample_household
     >>> hukou_spells(sample_household().parents[0])
@@ -204,7 +206,7 @@ def hukou_spells(person: Person) -> list[tuple[int, int | None, bool]]:
         else:
             starts.append((month, change.hukou is Hukou.RURAL))
     ends: list[int | None] = [start for start, _ in starts[1:]]
-    ends.append(None)
+    ends.append(None if person.death_date is None else _month(person.death_date) + 1)
     return [(start, end, rural) for (start, rural), end in zip(starts, ends, strict=True)]
 
 
@@ -247,6 +249,7 @@ def _add_household(
     homes["parent_count"].append(len(household.parents))
     certificate = household.honour_certificate
     homes["certificate_index"].append(_index(certificate.issued) if certificate else None)
+    homes["certificate_date"].append(certificate.issued if certificate else None)
     homes["certificate_return_index"].append(_index(certificate.returned) if certificate else None)
     quota = household.second_child_quota
     homes["waiver_index"].append(_index(quota.waived if quota else None))

@@ -1,12 +1,17 @@
-"""The facts the family-planning rules speak of, each over objects and over tables.
+"""The facts the family-planning rules speak of, read from a household's history.
 
-A fact is computed for one month ``m``. Conventions (see ``docs/catalogue.md``):
+Every fact asks "as of this month" ``m`` (see ``docs/catalogue.md``):
 
-- a child counts from the month it joins the household (birth or adoption month)
-  and no longer counts from the month of its death;
-- a parent counts as alive through the month of death (paid for that month);
-- a disability certificate counts from the month it is issued, and no longer from
-  the month of recovery (the recovery month is not paid).
+- a child counts from the month it joins (birth or adoption month) and no longer from
+  the month of its death; a parent counts as alive through the month of death;
+- a hukou change counts from its own month (the last change of a month holds);
+- a disability certificate, the honour certificate and a confirmation count from the
+  month of issue (confirmation), and a certificate no longer from the month it is
+  cancelled or returned.
+
+Person facts read a parent within the household (:class:`~fpcore.model.HouseholdParent`):
+their own children (those linked to them: common children and their own from an
+earlier marriage), hukou, confirmations; household facts read the couple.
 
 The Python implementations read :mod:`fpcore.model` objects; the columnar ones read
 the tables of :mod:`fpcore.tables`. A property test holds them equal.
@@ -14,25 +19,33 @@ the tables of :mod:`fpcore.tables`. A property test holds them equal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from fpcore.model import Child, Household, Hukou, Person, Sex
+from fpcore.model import Child, Household, HouseholdParent, Person, Sex
 from fpcore.periods import Month, month_reaching_age
 from fpcore.rules import Fact, fact
-from fpcore.tables import siblings_alive_at_join
+from fpcore.tables import hukou_spells, most_alive_together
 
 if TYPE_CHECKING:
     import polars as pl
+
+#: The benefit name a special-assistance confirmation carries.
+SPECIAL_ASSISTANCE = "special_assistance"
 
 
 def _index(day: pendulum.Date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _alive_in(person: Person, month: Month) -> bool:
-    return person.death_date is None or _index(person.death_date) >= month.index
+def _optional_index(day: pendulum.Date | None) -> int | None:
+    return None if day is None else _index(day)
+
+
+def _alive_in(person: Person, m: int) -> bool:
+    return person.death_date is None or _index(person.death_date) >= m
 
 
 def _joined(child: Child, m: int) -> bool:
@@ -41,6 +54,19 @@ def _joined(child: Child, m: int) -> bool:
 
 def _living(child: Child, m: int) -> bool:
     return _joined(child, m) and (child.death_date is None or _index(child.death_date) > m)
+
+
+def _rural_in(person: Person, m: int) -> bool:
+    """The parent's hukou class in month ``m`` is rural (by the month's last change);
+    false after the month of death, when no class is in force."""
+    return any(
+        start <= m and (end is None or m < end) and rural
+        for start, end, rural in hukou_spells(person)
+    )
+
+
+def _in_force(start: pendulum.Date, end: pendulum.Date | None, m: int) -> bool:
+    return _index(start) <= m and (end is None or _index(end) > m)
 
 
 def _col(name: str) -> pl.Expr:
@@ -56,7 +82,7 @@ def _where(condition: pl.Expr, value: pl.Expr) -> pl.Expr:
     return pl.when(condition).then(value)
 
 
-def _parent_alive_col(m: Month) -> pl.Expr:
+def _alive_col(m: Month) -> pl.Expr:
     return _col("death_index").is_null() | (_col("death_index") >= m.index)
 
 
@@ -69,50 +95,269 @@ def _living_col(m: Month) -> pl.Expr:
     return _joined_col(m) & (death.is_null() | (death > m.index))
 
 
-# --- person facts ------------------------------------------------------------------------
+def _spell_col(m: Month) -> pl.Expr:
+    """A hukou spell in force in the month, while its holder is alive."""
+    end = _col("end_index")
+    return (_col("start_index") <= m.index) & (end.is_null() | (end > m.index))
+
+
+def _disability_col(m: Month) -> pl.Expr:
+    """A disability certificate in force in the month, of a living child."""
+    cancelled, died = _col("cancelled_index"), _col("child_death_index")
+    return (
+        (_col("issued_index") <= m.index)
+        & (cancelled.is_null() | (cancelled > m.index))
+        & (_col("child_join_index") <= m.index)
+        & (died.is_null() | (died > m.index))
+    )
+
+
+# --- a parent's own facts ----------------------------------------------------------------
+
+
+@fact("person", "bool", columnar=_alive_col)
+def alive(parent: HouseholdParent, month: Month) -> bool:
+    """The person is alive in the month (paid through the month of death)."""
+    return _alive_in(parent.person, month.index)
+
+
+@fact("person", "bool", columnar=lambda m: _col("is_female"))
+def is_woman(parent: HouseholdParent, month: Month) -> bool:
+    """The person is the woman of the couple."""
+    return parent.person.sex is Sex.FEMALE
 
 
 @fact(
     "person",
     "bool",
-    columnar=lambda m: _col("death_index").is_null() | (_col("death_index") >= m.index),
+    over="hukou_spells",
+    agg="any",
+    fill=False,
+    columnar=lambda m: _spell_col(m) & _col("rural"),
 )
-def alive(person: Person, month: Month) -> bool:
-    """The person is alive at the start of the month (paid through the month of death)."""
-    return _alive_in(person, month)
-
-
-@fact("person", "bool", columnar=lambda m: _col("rural"))
-def rural_hukou(person: Person, month: Month) -> bool:
-    """The person's own hukou is rural (agricultural)."""
-    return person.hukou is Hukou.RURAL
+def rural_hukou(parent: HouseholdParent, month: Month) -> bool:
+    """The person's own hukou in the month is rural (agricultural)."""
+    return _rural_in(parent.person, month.index)
 
 
 @fact("person", "date", columnar=lambda m: _col("birth_date"))
-def birth_date(person: Person, month: Month) -> pendulum.Date:
+def birth_date(parent: HouseholdParent, month: Month) -> pendulum.Date:
     """The person's date of birth."""
-    return person.birth_date
+    return parent.person.birth_date
+
+
+@fact("person", "int", columnar=lambda m: _col("age49_index"))
+def month_turning_49(parent: HouseholdParent, month: Month) -> int:
+    """Month index of the person's own 49th birthday."""
+    return month_reaching_age(parent.person.birth_date, 49).index
 
 
 @fact("person", "int", columnar=lambda m: _col("age60_index"))
-def month_turning_60(person: Person, month: Month) -> int:
+def month_turning_60(parent: HouseholdParent, month: Month) -> int:
     """Month index of the person's 60th birthday."""
-    return month_reaching_age(person.birth_date, 60).index
+    return month_reaching_age(parent.person.birth_date, 60).index
 
 
 @fact("person", "int", columnar=lambda m: _col("age60_index") // 12 * 12)
-def year_turning_60(person: Person, month: Month) -> int:
+def year_turning_60(parent: HouseholdParent, month: Month) -> int:
     """Month index of January of the year of the person's 60th birthday."""
-    return Month(year=month_reaching_age(person.birth_date, 60).year, month=1).index
+    return month_reaching_age(parent.person.birth_date, 60).year * 12
 
 
-# --- household facts over the parents -----------------------------------------------------
+def _own(parent: HouseholdParent) -> tuple[Child, ...]:
+    return parent.children
 
 
-@fact("household", "bool", over="persons", agg="all", fill=False, columnar=lambda m: _col("rural"))
+@fact("person", "int", over="parenthood", agg="sum", fill=0, columnar=_joined_col)
+def own_children_ever(parent: HouseholdParent, month: Month) -> int:
+    """The person's own children (born to or adopted by them) by the month, living or not."""
+    return sum(1 for c in _own(parent) if _joined(c, month.index))
+
+
+@fact("person", "int", over="parenthood", agg="sum", fill=0, columnar=_living_col)
+def own_living_children(parent: HouseholdParent, month: Month) -> int:
+    """The person's own children alive in the month."""
+    return sum(1 for c in _own(parent) if _living(c, month.index))
+
+
+@fact(
+    "person",
+    "int",
+    over="parenthood",
+    agg="sum",
+    fill=0,
+    columnar=lambda m: _living_col(m) & _col("is_female"),
+)
+def own_living_daughters(parent: HouseholdParent, month: Month) -> int:
+    """The person's own daughters alive in the month."""
+    return sum(1 for c in _own(parent) if _living(c, month.index) and c.sex is Sex.FEMALE)
+
+
+@fact(
+    "person",
+    "int",
+    over="parenthood",
+    agg="max",
+    fill=0,
+    columnar=lambda m: _where(_joined_col(m), _col("siblings_alive_at_join") + 1),
+)
+def own_most_children_alive_together(parent: HouseholdParent, month: Month) -> int:
+    """The most of the person's own children alive at one time, up to the month."""
+    return most_alive_together([c for c in _own(parent) if _joined(c, month.index)])
+
+
+@fact(
+    "person",
+    "int",
+    over="parenthood",
+    agg="sum",
+    fill=0,
+    columnar=lambda m: _joined_col(m) & ~_col("within_policy"),
+)
+def own_out_of_policy_children(parent: HouseholdParent, month: Month) -> int:
+    """The person's own children born outside the rules, joined by the month (any year)."""
+    return sum(1 for c in _own(parent) if _joined(c, month.index) and not c.within_policy)
+
+
+def _window_col(first_year: int, last_year: int | None) -> pl.Expr:
+    # whole years as month-index bounds: integer compares, no date decoding per row
+    birth = _col("birth_index")
+    window = birth >= first_year * 12
+    if last_year is not None:
+        window = window & (birth <= last_year * 12 + 11)
+    return ~_col("within_policy") & window
+
+
+def _out_of_policy(children: Iterable[Child], first_year: int, last_year: int | None) -> int:
+    return sum(
+        1
+        for c in children
+        if not c.within_policy
+        and c.birth_date.year >= first_year
+        and (last_year is None or c.birth_date.year <= last_year)
+    )
+
+
+@fact(
+    "person",
+    "int",
+    over="parenthood",
+    agg="sum",
+    fill=0,
+    columnar=lambda m: _window_col(1973, 2001),
+)
+def own_out_of_policy_births_1973_2001(parent: HouseholdParent, month: Month) -> int:
+    """The person's own births outside the rules from 1973 through 2001 (national window)."""
+    return _out_of_policy(_own(parent), 1973, 2001)
+
+
+@fact(
+    "person",
+    "int",
+    over="parenthood",
+    agg="sum",
+    fill=0,
+    columnar=lambda m: _window_col(1973, None),
+)
+def own_out_of_policy_births_since_1973(parent: HouseholdParent, month: Month) -> int:
+    """The person's own births outside the rules since 1973 (Shandong's wording)."""
+    return _out_of_policy(_own(parent), 1973, None)
+
+
+@fact(
+    "person",
+    "int",
+    over="parenthood",
+    agg="max",
+    columnar=lambda m: _where(
+        _col("death_index").is_not_null() & (_col("death_index") <= m.index), _col("death_index")
+    ),
+)
+def own_last_child_death(parent: HouseholdParent, month: Month) -> int | None:
+    """Month index of the latest death among the person's own children, up to the month."""
+    deaths = [
+        _index(c.death_date)
+        for c in _own(parent)
+        if c.death_date is not None and _index(c.death_date) <= month.index
+    ]
+    return max(deaths, default=None)
+
+
+def _certificates_in_force(parent: HouseholdParent, m: int) -> list[tuple[int, int]]:
+    """(grade, issue month) of the disability certificates of living own children."""
+    return [
+        (d.grade, _index(d.issued))
+        for c in _own(parent)
+        if _living(c, m)
+        for d in c.disabilities
+        if _in_force(d.issued, d.cancelled, m)
+    ]
+
+
+@fact(
+    "person",
+    "int",
+    over="parent_disabilities",
+    agg="min",
+    columnar=lambda m: _where(_disability_col(m), _col("grade")),
+)
+def own_child_disability_grade(parent: HouseholdParent, month: Month) -> int | None:
+    """The most severe grade (1 is most severe) of a certificate in force for a living own
+    child; missing when none is in force that month."""
+    return min((g for g, _ in _certificates_in_force(parent, month.index)), default=None)
+
+
+@fact(
+    "person",
+    "int",
+    over="parent_disabilities",
+    agg="max",
+    columnar=lambda m: _where(_disability_col(m), _col("issued_index")),
+)
+def own_child_disabled_since(parent: HouseholdParent, month: Month) -> int | None:
+    """Month index of issue of the certificate in force for a living own child (the
+    latest, if several); a reissued or regraded certificate is a new start."""
+    return max((i for _, i in _certificates_in_force(parent, month.index)), default=None)
+
+
+@fact(
+    "person",
+    "int",
+    over="confirmations",
+    agg="max",
+    columnar=lambda m: _where(
+        (_col("benefit") == SPECIAL_ASSISTANCE) & (_col("confirmed_index") <= m.index),
+        _col("confirmed_index"),
+    ),
+)
+def special_assistance_confirmed(parent: HouseholdParent, month: Month) -> int | None:
+    """Month index of the latest confirmation of the person's special-assistance
+    eligibility (资格确认), up to the month; missing if none."""
+    months = [
+        _index(c.confirmed)
+        for c in parent.household.confirmations
+        if c.parent == parent.index
+        and c.benefit == SPECIAL_ASSISTANCE
+        and _index(c.confirmed) <= month.index
+    ]
+    return max(months, default=None)
+
+
+# --- the couple: household facts over the parents -----------------------------------------
+
+
+@fact(
+    "household",
+    "bool",
+    over="hukou_spells",
+    agg="all",
+    fill=False,
+    columnar=lambda m: _where(_spell_col(m), _col("rural")),
+)
 def parents_rural(household: Household, month: Month) -> bool:
-    """Every parent of the household holds a rural hukou."""
-    return all(p.hukou is Hukou.RURAL for p in household.parents)
+    """Every parent alive in the month holds a rural hukou in that month."""
+    m = month.index
+    return all(_rural_in(p, m) for p in household.parents if _alive_in(p, m))
 
 
 @fact("household", "date", over="persons", agg="min", columnar=lambda m: _col("birth_date"))
@@ -121,51 +366,58 @@ def earliest_parent_birth(household: Household, month: Month) -> pendulum.Date:
     return min(p.birth_date for p in household.parents)
 
 
-@fact(
-    "household",
-    "int",
-    over="persons",
-    agg="max",
-    columnar=lambda m: _where(_col("is_female") & _parent_alive_col(m), _col("age49_index")),
-)
-def month_living_woman_turns_49(household: Household, month: Month) -> int | None:
-    """Month index of the 49th birthday of the woman, if she is alive in the month."""
-    woman = household.mother
-    if woman is None or not _alive_in(woman, month):
-        return None
-    return month_reaching_age(woman.birth_date, 49).index
-
-
-@fact(
-    "household",
-    "int",
-    over="persons",
-    agg="max",
-    columnar=lambda m: _where(_parent_alive_col(m), _col("age49_index")),
-)
-def month_living_parent_turns_49(household: Household, month: Month) -> int | None:
-    """Month index of the 49th birthday of the younger living parent (the single
-    parent's, once one has died or left); missing when no parent is alive."""
-    months = [
-        month_reaching_age(p.birth_date, 49).index for p in household.parents if _alive_in(p, month)
-    ]
-    return max(months, default=None)
-
-
-@fact(
-    "household",
-    "int",
-    over="persons",
-    fill=0,
-    agg="sum",
-    columnar=lambda m: _parent_alive_col(m),
-)
+@fact("household", "int", over="persons", fill=0, agg="sum", columnar=_alive_col)
 def living_parents(household: Household, month: Month) -> int:
-    """Parents alive at the start of the month."""
-    return sum(1 for p in household.parents if _alive_in(p, month))
+    """Parents alive in the month."""
+    return sum(1 for p in household.parents if _alive_in(p, month.index))
 
 
-# --- household facts over the children ----------------------------------------------------
+def _woman(household: Household) -> Person | None:
+    return household.mother
+
+
+@fact(
+    "household",
+    "int",
+    over="persons",
+    agg="max",
+    columnar=lambda m: _where(_col("is_female"), _col("age49_index")),
+)
+def woman_turning_49(household: Household, month: Month) -> int | None:
+    """Month index of the 49th birthday of the woman of the household (alive or not);
+    missing when the household has no woman (a single father)."""
+    woman = _woman(household)
+    return None if woman is None else month_reaching_age(woman.birth_date, 49).index
+
+
+@fact(
+    "household",
+    "bool",
+    over="persons",
+    agg="any",
+    fill=False,
+    columnar=lambda m: _col("is_female") & _alive_col(m),
+)
+def woman_alive(household: Household, month: Month) -> bool:
+    """The woman of the household is alive in the month."""
+    woman = _woman(household)
+    return woman is not None and _alive_in(woman, month.index)
+
+
+@fact(
+    "household",
+    "int",
+    over="persons",
+    agg="max",
+    columnar=lambda m: _where(_col("is_female"), _col("death_index")),
+)
+def woman_death_month(household: Household, month: Month) -> int | None:
+    """Month index of the death of the woman of the household; missing while she lives."""
+    woman = _woman(household)
+    return None if woman is None else _optional_index(woman.death_date)
+
+
+# --- the couple's children -----------------------------------------------------------------
 
 
 @fact("household", "int", over="children", agg="sum", fill=0, columnar=_joined_col)
@@ -202,49 +454,9 @@ def living_daughters(household: Household, month: Month) -> int:
     columnar=lambda m: _where(_joined_col(m), _col("siblings_alive_at_join") + 1),
 )
 def most_children_alive_together(household: Household, month: Month) -> int:
-    """The most children the household has had alive at one time, up to the month."""
-    counts = [
-        siblings_alive_at_join(household.children, i) + 1
-        for i, c in enumerate(household.children)
-        if _joined(c, month.index)
-    ]
-    return max(counts, default=0)
-
-
-@fact(
-    "household",
-    "int",
-    over="children",
-    fill=0,
-    agg="sum",
-    columnar=lambda m: _joined_col(m) & ~_col("within_policy"),
-)
-def out_of_policy_children(household: Household, month: Month) -> int:
-    """Children born outside the family-planning rules, joined by the month (any year)."""
-    return sum(1 for c in household.children if _joined(c, month.index) and not c.within_policy)
-
-
-def _disabled_col(m: Month) -> pl.Expr:
-    recovery = _col("recovery_index")
-    in_force = (_col("disability_index") <= m.index) & (recovery.is_null() | (recovery > m.index))
-    return _where(_living_col(m) & in_force, _col("disability_grade"))
-
-
-@fact("household", "int", over="children", agg="min", columnar=_disabled_col)
-def living_child_disability_grade(household: Household, month: Month) -> int | None:
-    """The most severe disability grade (1 is most severe) of a living child, in force.
-
-    Missing when no living child holds a disability certificate in force that month.
-    """
-    grades = [
-        c.disability.grade
-        for c in household.children
-        if _living(c, month.index)
-        and c.disability is not None
-        and _index(c.disability.issued) <= month.index
-        and (c.disability.recovered is None or _index(c.disability.recovered) > month.index)
-    ]
-    return min(grades, default=None)
+    """The most children the household has had alive at one time, up to the month
+    (twins born on one day are two children alive together)."""
+    return most_alive_together([c for c in household.children if _joined(c, month.index)])
 
 
 @fact(
@@ -276,13 +488,18 @@ def living_child_birth(household: Household, month: Month) -> pendulum.Date | No
     return max((c.birth_date for c in household.children if _living(c, month.index)), default=None)
 
 
-def _out_of_policy_col(first_year: int, last_year: int | None) -> pl.Expr:
-    # whole years as month-index bounds: integer compares, no date decoding per row
-    birth = _col("birth_index")
-    window = birth >= first_year * 12
-    if last_year is not None:
-        window = window & (birth <= last_year * 12 + 11)
-    return ~_col("within_policy") & window
+@fact(
+    "household",
+    "int",
+    over="children",
+    fill=0,
+    agg="sum",
+    columnar=lambda m: _window_col(1973, 2001),
+)
+def out_of_policy_births_1973_2001(household: Household, month: Month) -> int:
+    """The couple's births outside the rules from 1973 through 2001, both spouses'
+    children counted together (national window)."""
+    return _out_of_policy(household.children, 1973, 2001)
 
 
 @fact(
@@ -291,36 +508,36 @@ def _out_of_policy_col(first_year: int, last_year: int | None) -> pl.Expr:
     over="children",
     fill=0,
     agg="sum",
-    columnar=lambda m: _out_of_policy_col(1973, 2001),
+    columnar=lambda m: _window_col(1973, None),
 )
-def out_of_policy_births_1973_2001(household: Household, month: Month) -> int:
-    """Births outside the family-planning rules from 1973 through 2001 (national window)."""
-    return sum(
-        1 for c in household.children if not c.within_policy and 1973 <= c.birth_date.year <= 2001
+def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
+    """The couple's births outside the rules since 1973, both spouses' children counted."""
+    return _out_of_policy(household.children, 1973, None)
+
+
+# --- the couple's records --------------------------------------------------------------------
+
+
+@fact(
+    "household",
+    "bool",
+    columnar=lambda m: (_col("certificate_index") <= m.index)
+    & (_col("certificate_return_index").is_null() | (_col("certificate_return_index") > m.index)),
+)
+def honour_certificate_held(household: Household, month: Month) -> bool:
+    """The couple holds the honour certificate (独生子女父母光荣证) in the month: issued by
+    the month and not returned."""
+    certificate = household.honour_certificate
+    return certificate is not None and _in_force(
+        certificate.issued, certificate.returned, month.index
     )
 
 
-@fact(
-    "household",
-    "int",
-    over="children",
-    fill=0,
-    agg="sum",
-    columnar=lambda m: _out_of_policy_col(1973, None),
-)
-def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
-    """Births outside the family-planning rules since 1973 (Shandong's wording)."""
-    return sum(1 for c in household.children if not c.within_policy and c.birth_date.year >= 1973)
-
-
-# --- household facts over its records ------------------------------------------------------
-
-
-@fact("household", "int", columnar=lambda m: _col("certificate_index"))
-def certificate_month(household: Household, month: Month) -> int | None:
-    """Month index of the honour certificate (独生子女父母光荣证); missing if none."""
+@fact("household", "date", columnar=lambda m: _col("certificate_date"))
+def honour_certificate_issued(household: Household, month: Month) -> pendulum.Date | None:
+    """The day the honour certificate was issued; missing if none."""
     certificate = household.honour_certificate
-    return None if certificate is None else _index(certificate.issued)
+    return None if certificate is None else certificate.issued
 
 
 @fact("household", "int", columnar=lambda m: _col("waiver_index"))
@@ -332,26 +549,39 @@ def waiver_month(household: Household, month: Month) -> int | None:
 
 ALL_FACTS: tuple[Fact[Any], ...] = (
     alive,
+    is_woman,
     rural_hukou,
     birth_date,
+    month_turning_49,
     month_turning_60,
     year_turning_60,
+    own_children_ever,
+    own_living_children,
+    own_living_daughters,
+    own_most_children_alive_together,
+    own_out_of_policy_children,
+    own_out_of_policy_births_1973_2001,
+    own_out_of_policy_births_since_1973,
+    own_last_child_death,
+    own_child_disability_grade,
+    own_child_disabled_since,
+    special_assistance_confirmed,
     parents_rural,
     earliest_parent_birth,
-    month_living_woman_turns_49,
-    month_living_parent_turns_49,
     living_parents,
+    woman_turning_49,
+    woman_alive,
+    woman_death_month,
     children_ever,
     living_children,
     living_daughters,
     most_children_alive_together,
-    out_of_policy_children,
-    living_child_disability_grade,
     month_child_turns_18,
     living_child_birth,
     out_of_policy_births_1973_2001,
     out_of_policy_births_since_1973,
-    certificate_month,
+    honour_certificate_held,
+    honour_certificate_issued,
     waiver_month,
 )
 """Every fact of the catalogue, for the equivalence test and the docs."""
