@@ -7,17 +7,23 @@ A case file (``tests/policy_cases/*.yaml``) is a list of cases::
       period: 2017-05           # any period text
       settings: {only_child_reward_last_month: month_before}   # optional
       household:
-        mother: {born: 1970-05-01, hukou: rural}               # died:, id: false
+        mother: {born: 1970-05-01, hukou: rural}               # died:, id: false,
+                                                                # hukou_changes: [{on: ..., hukou: urban}]
         father: {born: 1968-08-08, hukou: urban}
-        status: married                                         # or widowed / divorced
+        marriages:                                              # optional; a couple is married
+          - {spouses: [mother, father], married: 1997-10-01}   # by default, a single parent not
+          - {spouses: [father], married: 1990-01-01, ended: 1995-01-01, end: divorce}
         children:
           - {born: 1999-05-31, sex: male}                       # died:, adopted:,
                                                                 # out_of_policy: true,
+                                                                # parents: [father] (default both),
                                                                 # disability: {grade: 2,
-                                                                #   issued: ..., recovered: ...}
-        honour_certificate: 2000-03-15
+                                                                #   issued: ..., cancelled: ...}
+                                                                # or disabilities: [...]
+        honour_certificate: 2000-03-15                          # or {issued: ..., returned: ...}
         quota: {granted: 2004-01-10, waived: 2004-06-01}
         birth_permit: 2005-01-01
+        confirmed: {mother: 2009-06-01}                         # special-assistance confirmations
       expect:                   # totals over the period; absent = 0
         only_child_reward: {household: "10.00"}
         reward_assistance: {mother: "960.00", father: "0.00"}
@@ -46,8 +52,11 @@ from fpcore.model import (
     ChildLink,
     Disability,
     Household,
+    Confirmation,
     Hukou,
-    MaritalStatus,
+    HukouChange,
+    Marriage,
+    MarriageEnd,
     Person,
     Residence,
     SecondChildQuota,
@@ -83,12 +92,26 @@ def _parent(spec: dict[str, Any], sex: Sex, sequence: int) -> Person:
         resident_id=make_resident_id(_REGION, born, sequence, sex) if with_id else None,
         no_id_reason=None if with_id else "household register only",
         death_date=_optional_date(spec.get("died")),
+        hukou_changes=tuple(
+            HukouChange(on=_date(c["on"]), hukou=Hukou(c["hukou"]), reason=c.get("reason"))
+            for c in spec.get("hukou_changes", [])
+        ),
     )
 
 
-def _child(spec: dict[str, Any]) -> Child:
-    disability = spec.get("disability")
+def _disability(spec: dict[str, Any]) -> Disability:
+    return Disability(
+        grade=int(spec["grade"]),
+        issued=_date(spec["issued"]),
+        cancelled=_optional_date(spec.get("cancelled")),
+    )
+
+
+def _child(spec: dict[str, Any], roles: dict[str, int]) -> Child:
     adopted = _optional_date(spec.get("adopted"))
+    disabilities = list(spec.get("disabilities", []))
+    if "disability" in spec:
+        disabilities.insert(0, spec["disability"])
     return Child(
         name="王小明",
         sex=Sex(spec.get("sex", "male")),
@@ -97,32 +120,50 @@ def _child(spec: dict[str, Any]) -> Child:
         adoption_date=adopted,
         within_policy=not spec.get("out_of_policy", False),
         death_date=_optional_date(spec.get("died")),
-        disability=None
-        if disability is None
-        else Disability(
-            grade=int(disability["grade"]),
-            issued=_date(disability["issued"]),
-            recovered=_optional_date(disability.get("recovered")),
-        ),
+        disabilities=tuple(_disability(d) for d in disabilities),
+        parents=None if "parents" not in spec else tuple(roles[r] for r in spec["parents"]),
+    )
+
+
+def _marriages(spec: dict[str, Any], roles: dict[str, int]) -> tuple[Marriage, ...]:
+    if "marriages" not in spec:
+        return (Marriage(spouses=(0, 1)),) if len(roles) == 2 else ()
+    return tuple(
+        Marriage(
+            spouses=tuple(roles[r] for r in m["spouses"]),
+            married=_optional_date(m.get("married")),
+            ended=_optional_date(m.get("ended")),
+            end=MarriageEnd(m["end"]) if "end" in m else None,
+        )
+        for m in spec["marriages"]
+    )
+
+
+def _honour_certificate(value: Any) -> Certificate:
+    issued, returned = (value.get("issued"), value.get("returned")) if isinstance(
+        value, dict
+    ) else (value, None)
+    return Certificate(
+        kind=CertificateKind.HONOUR_CERTIFICATE,
+        number="DZ-0001",
+        issued=_date(issued),
+        returned=_optional_date(returned),
     )
 
 
 def build_household(spec: dict[str, Any]) -> Household:
     """Expand a compact case spec into a valid Household."""
     parents: list[Person] = []
+    roles: dict[str, int] = {}
     if "mother" in spec:
+        roles["mother"] = len(parents)
         parents.append(_parent(spec["mother"], Sex.FEMALE, 20))
     if "father" in spec:
+        roles["father"] = len(parents)
         parents.append(_parent(spec["father"], Sex.MALE, 21))
     certificates: list[Certificate] = []
     if "honour_certificate" in spec:
-        certificates.append(
-            Certificate(
-                kind=CertificateKind.HONOUR_CERTIFICATE,
-                number="DZ-0001",
-                issued=_date(spec["honour_certificate"]),
-            )
-        )
+        certificates.append(_honour_certificate(spec["honour_certificate"]))
     if "birth_permit" in spec:
         certificates.append(
             Certificate(
@@ -132,13 +173,16 @@ def build_household(spec: dict[str, Any]) -> Household:
             )
         )
     quota = spec.get("quota")
-    default_status = "married" if len(parents) == 2 else "widowed"
     return Household(
         household_id=spec.get("id", "CASE-1"),
         village=_RESIDENCE.village,
         parents=tuple(parents),
-        marital_status=MaritalStatus(spec.get("status", default_status)),
-        children=tuple(_child(c) for c in spec.get("children", [])),
+        marriages=_marriages(spec, roles),
+        children=tuple(_child(c, roles) for c in spec.get("children", [])),
+        confirmations=tuple(
+            Confirmation(benefit="special_assistance", parent=roles[role], confirmed=_date(day))
+            for role, day in (spec.get("confirmed") or {}).items()
+        ),
         certificates=tuple(certificates),
         second_child_quota=None
         if quota is None

@@ -7,35 +7,41 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from fpcore.errors import UnknownName
-from fpcore.model import Household, Person, Sex
+from fpcore.model import Household, HouseholdParent, Person, Sex
 from fpcore.policies import only_child_reward, reward_assistance, special_assistance
 from fpcore.rules import EntityAdapter, Parameter, Policy, load_parameters
 
 _DATA = "fpcore.policies.data"
 
 
-def person_role(person: Person) -> str:
+def person_role(parent: HouseholdParent | Person) -> str:
     """A parent's beneficiary key within the household: ``mother`` or ``father``.
 
     Keys by role keep resident IDs out of decisions, their text and their logs; a
     household has at most one parent of each sex.
     """
+    person = parent.person if isinstance(parent, HouseholdParent) else parent
     return "mother" if person.sex is Sex.FEMALE else "father"
 
 
-ADAPTER: EntityAdapter[Household, Person] = EntityAdapter(
+ADAPTER: EntityAdapter[Household, HouseholdParent] = EntityAdapter(
     household_id=lambda household: household.household_id,
-    persons=lambda household: household.parents,
+    persons=lambda household: household.parent_views(),
     person_id=person_role,
 )
 """How the engine finds persons in a :class:`~fpcore.model.Household`: the household
-by its ``household_id``, each parent by role (``mother`` / ``father``)."""
+by its ``household_id``, each parent (seen within the household, with their own
+children and history) by role (``mother`` / ``father``)."""
 
 SETTINGS = (
     only_child_reward.LAST_MONTH,
+    only_child_reward.CUTOFF_BASIS,
+    only_child_reward.DOUBLE_FEE_COUPLES,
     reward_assistance.AGE_START,
     reward_assistance.COMPLIANCE_WINDOW,
+    reward_assistance.CHILDREN_COUNTED,
     special_assistance.START,
+    special_assistance.CONFIRMATION,
 )
 
 

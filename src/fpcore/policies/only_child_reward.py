@@ -6,8 +6,12 @@ voluntarily have only one child for life receive the honour certificate
 certificates to the one-child period and keeps existing holders' rewards.
 
 Conventions (settings): paid from the certificate month through the month of the
-child's 18th birthday (``only_child_reward_last_month``); the county doubles it for
-couples who voluntarily waived a second-child quota, from the waiver month.
+child's 18th birthday (``only_child_reward_last_month``), while the certificate is held
+(not returned); the 2016-01-01 cut-off is keyed on the child's birth
+(``only_child_certificate_cutoff_basis``); the county doubles it for couples who
+voluntarily waived a second-child quota, from the waiver month, rural couples by
+default (``only_child_double_fee_couples``). An only-child family has a child and never
+child for life, ever (:data:`ONE_CHILD_FOR_LIFE`, the certificate desk's test too).
 
 Example:
     >>> RULE.id, RULE.entity, RULE.benefit
@@ -19,12 +23,14 @@ from __future__ import annotations
 import pendulum
 
 from fpcore.policies._facts import (
-    certificate_month,
     children_ever,
+    honour_certificate_held,
+    honour_certificate_issued,
     living_child_birth,
     living_children,
     living_parents,
     month_child_turns_18,
+    parents_rural,
     waiver_month,
 )
 from fpcore.rules import (
@@ -40,8 +46,11 @@ from fpcore.rules import (
 )
 
 __all__ = [
+    "CUTOFF_BASIS",
     "DOUBLE_FEE",
+    "DOUBLE_FEE_COUPLES",
     "LAST_MONTH",
+    "ONE_CHILD_FOR_LIFE",
     "RULE",
     "RULE_WITH_DOUBLE_FEE",
 ]
@@ -57,8 +66,14 @@ PROVINCIAL_ART_19 = Citation(
     url="http://uianet.net/dictionary/b6972920.html",
 )
 COUNTY_REPORT = Citation(
-    document="五莲县人口和计划生育工作报告",
-    article="自愿放弃二孩生育指标的79对夫妇享受双倍独生子女父母奖励费",
+    document="《计生委作风建设的计划》 (county work report; county name withheld)",
+    article="兑现农村独生子女父母奖励费; 自愿放弃二孩生育指标的79对夫妇享受双倍独生子女父母奖励费",
+)
+LAW_2015_ART_27 = Citation(
+    document="中华人民共和国人口与计划生育法 (2015年修正, 2016-01-01施行)",
+    article="第二十七条: 在国家提倡一对夫妻生育一个子女期间, 自愿终身只生育一个子女的夫妻, "
+    "国家发给《独生子女父母光荣证》",
+    issued_by="全国人民代表大会常务委员会",
 )
 
 LAST_MONTH = Setting(
@@ -68,22 +83,50 @@ LAST_MONTH = Setting(
     description="The last month paid: the month of the child's 18th birthday, or the month before",
 )
 
+CUTOFF_BASIS = Setting(
+    name="only_child_certificate_cutoff_basis",
+    default="child_birth",
+    choices=("child_birth", "certificate_issue"),
+    description="What the end of the one-child period (2016-01-01) is compared with: the "
+    "only child's birth (a certificate issued later for a child born before is honoured), "
+    "or the certificate's issue date",
+)
+DOUBLE_FEE_COUPLES = Setting(
+    name="only_child_double_fee_couples",
+    default="rural",
+    choices=("rural", "all"),
+    description="Who gets the double fee for a waived second-child quota: rural couples "
+    "(the report grants it with the rural only-child fee), or every couple",
+)
+
+ONE_CHILD_FOR_LIFE = children_ever == 1
+"""The one fact that decides an only-child family (自愿终身只生育一个子女), for the reward
+and the certificate desk alike: exactly one child born or adopted, ever (twins are two;
+a child born after the only child's death is a second child)."""
+
 _CERTIFICATE_HELD = Condition(
     code="HONOUR_CERTIFICATE_HELD",
-    test=certificate_month <= month_index,
-    en="the couple holds the only-child parents' honour certificate by this month",
-    zh="已领取《独生子女父母光荣证》",
+    test=honour_certificate_held,
+    en="the couple holds the only-child parents' honour certificate this month "
+    "(issued, not returned)",
+    zh="持有《独生子女父母光荣证》(已领取且未收回)",
 )
 _ONLY_CHILD = Condition(
     code="ONLY_CHILD_LIVING",
-    test=(living_children == 1) & (children_ever == 1),
+    test=(living_children == 1) & ONE_CHILD_FOR_LIFE,
     en="the couple has had one child for life, and the child is alive",
     zh="终身只生育 (收养) 一个子女且子女健在",
 )
+_CUTOFF = param("only_child_reward.certificate_cutoff", "date")
 _ONE_CHILD_PERIOD = Condition(
     code="CHILD_BORN_IN_ONE_CHILD_PERIOD",
-    test=living_child_birth < param("only_child_reward.certificate_cutoff", "date"),
-    en="the only child was born before the end of the one-child period (2016-01-01)",
+    test=where(
+        setting(CUTOFF_BASIS.name) == "child_birth",
+        living_child_birth < _CUTOFF,
+        honour_certificate_issued < _CUTOFF,
+    ),
+    en="the only child was born (or, by setting, the certificate issued) before the end "
+    "of the one-child period (2016-01-01)",
     zh="独生子女出生于国家提倡一对夫妻生育一个子女期间",
 )
 _UNDER_18 = Condition(
@@ -111,7 +154,7 @@ RULE = Rule(
     title_en="Only-child parents' reward",
     benefit="only_child_reward",
     entity="household",
-    citations=(LAW_2001_ART_27, PROVINCIAL_ART_19),
+    citations=(LAW_2001_ART_27, LAW_2015_ART_27, PROVINCIAL_ART_19),
     effective_from=pendulum.Date(2002, 9, 1),
     conditions=_CONDITIONS,
     outcome=param("only_child_reward.monthly"),
@@ -121,11 +164,14 @@ RULE = Rule(
 DOUBLE_FEE = RuleException(
     label="second-child quota voluntarily waived: multiple of the fee",
     priority=1,
-    when=waiver_month <= month_index,
+    when=(waiver_month <= month_index)
+    & ((setting(DOUBLE_FEE_COUPLES.name) == "all") | parents_rural),
+    citation=COUNTY_REPORT,
     outcome=param("only_child_reward.monthly")
     * param("only_child_reward.waiver_multiplier", "int"),
 )
-"""The county's exception: from the waiver month, the fee times the waiver multiplier."""
+"""The county's exception: from the waiver month, the fee times the waiver multiplier,
+for rural couples (by default: the report grants it with the rural fee)."""
 
 RULE_WITH_DOUBLE_FEE = Rule(
     id="OCR",
@@ -133,7 +179,7 @@ RULE_WITH_DOUBLE_FEE = Rule(
     title_en="Only-child parents' reward",
     benefit="only_child_reward",
     entity="household",
-    citations=(LAW_2001_ART_27, PROVINCIAL_ART_19, COUNTY_REPORT),
+    citations=(LAW_2001_ART_27, LAW_2015_ART_27, PROVINCIAL_ART_19, COUNTY_REPORT),
     effective_from=pendulum.Date(2002, 9, 1),
     conditions=_CONDITIONS,
     outcome=param("only_child_reward.monthly"),

@@ -11,7 +11,11 @@ Amounts: an annual standard per person (600 from 2004, 720 from 2009, 960 from
 
 Conventions (settings): the year of the 60th birthday is paid from the birthday month
 (``reward_assistance_age_start``); no back-pay before the local start date, which is
-the rule's ``effective_from`` (national 2004-01-01, Shandong 2006-01-01).
+the rule's ``effective_from`` (national 2004-01-01, Shandong 2006-01-01); the
+compliance window is the national 1973-2001 or Shandong's "since 1973"
+(``reward_assistance_compliance_window``; the condition and its citation follow it);
+each person is assessed on their own children (``reward_assistance_children``); hukou
+is read month by month (a 农转非 conversion ends eligibility from its month).
 
 Example:
     >>> RULE.id, RULE.entity, [c.code for c in RULE.conditions][:3]
@@ -32,11 +36,17 @@ from fpcore.policies._facts import (
     month_turning_60,
     out_of_policy_births_1973_2001,
     out_of_policy_births_since_1973,
+    own_children_ever,
+    own_living_children,
+    own_living_daughters,
+    own_out_of_policy_births_1973_2001,
+    own_out_of_policy_births_since_1973,
     parents_rural,
     year_turning_60,
 )
 from fpcore.rules import (
     Citation,
+    Expr,
     Condition,
     Rule,
     Setting,
@@ -47,7 +57,7 @@ from fpcore.rules import (
     where,
 )
 
-__all__ = ["AGE_START", "COMPLIANCE_WINDOW", "RULE", "SHANDONG_RULE"]
+__all__ = ["AGE_START", "CHILDREN_COUNTED", "COMPLIANCE_WINDOW", "RULE", "SHANDONG_RULE"]
 
 GUOBANFA_2004_21 = Citation(
     document="国办发〔2004〕21号",
@@ -60,6 +70,11 @@ CONDITIONS_AS_APPLIED = Citation(
     article="本人及配偶均为农业户口; 1973年至2001年间没有违反计划生育法律法规; "
     "现存一个子女或两个女孩或子女死亡现无子女; 1933年1月1日以后出生, 年满60周岁",
     url="https://www.xuanzhou.gov.cn/OpennessContent/show/1595284.html",
+)
+SINCE_1973 = Citation(
+    document="威海市 农村部分计划生育家庭奖励扶助对象条件 (鲁政办发〔2006〕22号 as applied)",
+    article="1973年以来没有违反计划生育法律法规和政策规定生育; 1933年1月1日以后出生",
+    url="http://lsbar.com:8000/law/104027",
 )
 LUZHENGBANFA_2006_22 = Citation(
     document="鲁政办发〔2006〕22号",
@@ -83,6 +98,22 @@ COMPLIANCE_WINDOW = Setting(
     "1973-2001, or Shandong's 'since 1973'",
 )
 
+CHILDREN_COUNTED = Setting(
+    name="reward_assistance_children",
+    default="own",
+    choices=("own", "couple"),
+    description="Whose children decide a person's eligibility: the person's own (each "
+    "spouse of a remarried couple in their own right), or both spouses' together",
+)
+
+_OWN = setting(CHILDREN_COUNTED.name) == "own"
+
+
+def _children(own: Expr, couple: Expr) -> Expr:
+    """The person's own children's count, or the couple's, by the setting."""
+    return where(_OWN, own, couple)
+
+
 _AGED_60 = Condition(
     code="AGED_60",
     test=where(
@@ -98,6 +129,10 @@ _AGED_60 = Condition(
     zh="年满60周岁",
 )
 
+_LIVING = _children(own_living_children, living_children)
+_DAUGHTERS = _children(own_living_daughters, living_daughters)
+_EVER = _children(own_children_ever, children_ever)
+
 _CONDITIONS = (
     Condition(code="ALIVE", test=alive, en="alive (paid until death)", zh="健在 (发放至亡故为止)"),
     Condition(
@@ -110,25 +145,32 @@ _CONDITIONS = (
     Condition(
         code="RURAL_COUPLE",
         test=parents_rural,
-        en="the person and the spouse both hold rural hukou",
-        zh="本人及配偶均为农业户口",
+        en="the person and the spouse both hold rural hukou in the month",
+        zh="本人及配偶均为农业户口 (按当月户口性质)",
     ),
     Condition(
-        code="NO_OUT_OF_POLICY_BIRTH",
-        test=where(
-            setting(COMPLIANCE_WINDOW.name) == "1973-2001",
-            out_of_policy_births_1973_2001 == 0,
-            out_of_policy_births_since_1973 == 0,
-        ),
-        en="no birth in breach of family-planning rules in the window (1973-2001)",
+        code="NO_OUT_OF_POLICY_BIRTH_1973_2001",
+        test=_children(own_out_of_policy_births_1973_2001, out_of_policy_births_1973_2001) == 0,
+        en="no birth in breach of family-planning rules from 1973 to 2001",
         zh="1973年至2001年间没有违反计划生育法律法规和政策规定生育",
+        only_when={COMPLIANCE_WINDOW.name: "1973-2001"},
+        citation=CONDITIONS_AS_APPLIED,
+    ),
+    Condition(
+        code="NO_OUT_OF_POLICY_BIRTH_SINCE_1973",
+        test=_children(own_out_of_policy_births_since_1973, out_of_policy_births_since_1973)
+        == 0,
+        en="no birth in breach of family-planning rules since 1973",
+        zh="1973年以来没有违反计划生育法律法规和政策规定生育",
+        only_when={COMPLIANCE_WINDOW.name: "since-1973"},
+        citation=SINCE_1973,
     ),
     Condition(
         code="ONE_CHILD_TWO_GIRLS_OR_NONE_LEFT",
         test=any_of(
-            living_children == 1,
-            (living_children == 2) & (living_daughters == 2),
-            (children_ever >= 1) & (living_children == 0),
+            _LIVING == 1,
+            (_LIVING == 2) & (_DAUGHTERS == 2),
+            (_EVER >= 1) & (_LIVING == 0),
         ),
         en="one living child, or two daughters, or children who have all died",
         zh="现存一个子女或两个女孩或子女死亡现无子女",
@@ -150,7 +192,7 @@ RULE = Rule(
 
 SHANDONG_RULE = attrs.evolve(
     RULE,
-    citations=(GUOBANFA_2004_21, CONDITIONS_AS_APPLIED, LUZHENGBANFA_2006_22),
+    citations=(GUOBANFA_2004_21, SINCE_1973, LUZHENGBANFA_2006_22),
     effective_from=pendulum.Date(2006, 1, 1),
 )
 """Shandong's rule: the same conditions, paid from the provincial start (2006-01-01)."""

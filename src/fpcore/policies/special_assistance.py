@@ -13,8 +13,12 @@ from 2012; from 2014 by the beneficiary's own hukou, urban 340 / 270 and rural
 170 / 150; Shandong 2017: 500 / 400.
 
 Conventions (settings): paid from the month of the woman's 49th birthday
-(``special_assistance_start``); the recovery month and the month a new child joins
-are not paid.
+(``special_assistance_start``); where the child dies or is certified disabled after
+that, from the month eligibility is confirmed (``special_assistance_past_age_start``);
+a reissued or regraded certificate is a new start; the recovery month and the month a
+new child joins are not paid. Each person is assessed on their own children (remarried
+spouses in their own right); after the woman's death a survivor already receiving
+keeps receiving, a survivor not yet receiving is assessed on their own age.
 
 Example:
     >>> RULE.id, sorted(e.label for e in RULE.exceptions)
@@ -27,15 +31,21 @@ import pendulum
 
 from fpcore.policies._facts import (
     alive,
-    children_ever,
     earliest_parent_birth,
-    living_child_disability_grade,
-    living_children,
-    month_living_parent_turns_49,
-    month_living_woman_turns_49,
-    most_children_alive_together,
-    out_of_policy_children,
+    is_woman,
+    month_turning_49,
+    own_child_disability_grade,
+    own_child_disabled_since,
+    own_children_ever,
+    own_last_child_death,
+    own_living_children,
+    own_most_children_alive_together,
+    own_out_of_policy_children,
     rural_hukou,
+    special_assistance_confirmed,
+    woman_alive,
+    woman_death_month,
+    woman_turning_49,
 )
 from fpcore.rules import (
     Citation,
@@ -49,7 +59,7 @@ from fpcore.rules import (
     where,
 )
 
-__all__ = ["RULE", "START"]
+__all__ = ["CONFIRMATION", "RULE", "START"]
 
 SA_CONDITIONS = Citation(
     document="计划生育家庭特别扶助制度 扶助对象条件",
@@ -59,7 +69,8 @@ SA_CONDITIONS = Citation(
 )
 SA_START_STOP = Citation(
     document="国家人口计生委 关于进一步完善特别扶助对象条件的通知",
-    article="女方年满49周岁时开始发放; 再生育或合法收养子女、子女康复时停止发放",
+    article="女方年满49周岁时开始发放, 女方已超过49周岁的, 从其扶助资格被确认时起发放; "
+    "以个人为单位发放; 再生育或合法收养子女、子女康复时停止发放; 再婚夫妇按个人认定",
     url="http://www.zyruipu.com/contents/78/13940.html",
 )
 
@@ -69,14 +80,30 @@ START = Setting(
     choices=("birthday_month", "next_month"),
     description="Paid from the month of the woman's 49th birthday, or from the next month",
 )
-
-# the woman's 49th birthday while she lives; after her death, the single parent's
-_REFERENCE_49 = where(
-    month_living_woman_turns_49.is_missing(),
-    month_living_parent_turns_49,
-    month_living_woman_turns_49,
+CONFIRMATION = Setting(
+    name="special_assistance_past_age_start",
+    default="confirmation",
+    choices=("confirmation", "qualifying_event"),
+    description="When the child dies or is certified disabled after the starting age: paid "
+    "from the month eligibility is confirmed (资格确认, domain.md 3.2), or from the event",
 )
-_DISABLED = living_child_disability_grade <= param("special_assistance.max_disability_grade", "int")
+
+_LIVING = own_living_children
+_DISABLED = own_child_disability_grade <= param(
+    "special_assistance.max_disability_grade", "int"
+)
+# the month the current qualifying spell began: the last own child's death, or the issue
+# of the disability certificate in force (a reissue or regrade is a new start)
+_QUALIFYING_SINCE = where(_LIVING == 0, own_last_child_death, own_child_disabled_since)
+# whose 49th birthday starts the payment: the woman's while she lives; after her death,
+# hers still for a survivor already receiving at her death (she had turned 49 and the
+# child had died or been certified), else the survivor's own as a single parent
+_SURVIVOR_KEEPS = (woman_turning_49 <= woman_death_month) & (_QUALIFYING_SINCE <= woman_death_month)
+_REFERENCE_49 = where(
+    is_woman | woman_turning_49.is_missing(),
+    month_turning_49,
+    where(woman_alive | _SURVIVOR_KEEPS, woman_turning_49, month_turning_49),
+)
 
 RULE = Rule(
     id="SA",
@@ -101,28 +128,43 @@ RULE = Rule(
                 month_index >= _REFERENCE_49,
                 month_index > _REFERENCE_49,
             ),
-            en="the woman (or the single parent) is aged 49 or over",
-            zh="女方 (或单亲一方) 年满49周岁",
+            en="the woman is aged 49 or over (a single parent, or a survivor not yet "
+            "receiving at the woman's death: that parent)",
+            zh="女方年满49周岁 (单亲或配偶亡故时尚未享受的, 本人年满49周岁)",
         ),
         Condition(
             code="ONE_CHILD",
-            test=(children_ever >= 1)
-            & ((most_children_alive_together <= 1) | (out_of_policy_children == 0)),
+            test=(own_children_ever >= 1)
+            & ((own_most_children_alive_together <= 1) | (own_out_of_policy_children == 0)),
             en="had one child by birth or adoption: never two alive at once, or more "
-            "than one only by lawful birth or adoption with one surviving",
-            zh="只生育或合法收养一个子女 (含依法生育或收养多个子女后现存一个)",
+            "than one only by lawful birth or adoption with one surviving (the person's "
+            "own children: remarried spouses are assessed each in their own right)",
+            zh="本人只生育或合法收养一个子女 (含依法生育或收养多个子女后现存一个; 再婚夫妇按个人认定)",
         ),
         Condition(
             code="CHILD_DECEASED_OR_DISABLED",
-            test=(living_children == 0) | ((living_children == 1) & _DISABLED),
+            test=(_LIVING == 0) | ((_LIVING == 1) & _DISABLED),
             en="no surviving child, or the only child disabled at grade 1-3",
             zh="现无存活子女或独生子女伤残 (三级以上)",
+        ),
+        Condition(
+            code="ELIGIBILITY_CONFIRMED",
+            test=where(
+                setting(CONFIRMATION.name) == "confirmation",
+                _QUALIFYING_SINCE.is_missing()
+                | (_QUALIFYING_SINCE <= _REFERENCE_49)
+                | (special_assistance_confirmed >= _QUALIFYING_SINCE),
+                True,
+            ),
+            en="eligibility confirmed, where the child died or was certified disabled after "
+            "the starting age (paid from the month of confirmation)",
+            zh="女方已超过49周岁的, 扶助资格已经确认 (自确认之月起发放)",
         ),
     ),
     exceptions=(
         RuleException(
             label="only child deceased",
-            when=living_children == 0,
+            when=_LIVING == 0,
             outcome=where(
                 rural_hukou,
                 param("special_assistance.death.rural"),
@@ -131,7 +173,7 @@ RULE = Rule(
         ),
         RuleException(
             label="only child disabled (grade 1-3)",
-            when=(living_children == 1) & _DISABLED,
+            when=(_LIVING == 1) & _DISABLED,
             outcome=where(
                 rural_hukou,
                 param("special_assistance.disability.rural"),
@@ -140,4 +182,4 @@ RULE = Rule(
         ),
     ),
 )
-"""The special-assistance rule; the amount follows the beneficiary's own hukou."""
+"""The special-assistance rule; the amount follows the beneficiary's own hukou in the month."""

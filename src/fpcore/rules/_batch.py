@@ -358,7 +358,7 @@ def _rule_columns(rule: Rule, env: _Env, i: int) -> tuple[pl.Expr, list[pl.Expr]
     """The outcome column of a rule and its check columns (conflict, empty)."""
     applied = reduce(
         lambda x, y: x & y,
-        [to_polars(c.test, env).fill_null(False) for c in rule.conditions],
+        [to_polars(c.test, env).fill_null(False) for c in rule.conditions_under(env.settings)],
         pl.lit(True),
     )
     prios = sorted({e.priority for e in rule.exceptions}, reverse=True)

@@ -288,14 +288,15 @@ class CompiledRule:
                 for p in prios
             )
 
-        self.conds = tuple(comp(c.test, False) for c in rule.conditions)
-        self.tconds = tuple(comp(c.test, True) for c in rule.conditions)
+        conditions = rule.conditions_under(settings)
+        self.conds = tuple(comp(c.test, False) for c in conditions)
+        self.tconds = tuple(comp(c.test, True) for c in conditions)
         self.default = comp(rule.outcome, False) if rule.outcome is not None else None
         self.tdefault = comp(rule.outcome, True) if rule.outcome is not None else None
         self.groups = groups(False)
         self.tgroups = groups(True)
         self.money = rule.kind == "money"
-        self.meta = tuple((c.code, c.test.key(), c.en, c.zh) for c in rule.conditions)
+        self.meta = tuple((c.code, c.test.key(), c.en, c.zh) for c in conditions)
         self.traced_conditions: dict[tuple[int, object, type], ConditionTrace] = {}
         self.decide = self._fast()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import pendulum
@@ -20,20 +20,44 @@ class Condition:
     """One named condition of a rule: a stable reason code, a test and its wording.
 
     ``code`` names the requirement (``AGE_60_OR_OVER``); a decision lists the codes
-    of the conditions that failed ("why not").
+    of the conditions that failed ("why not"). ``only_when`` makes the condition part
+    of the rule only under a setting's value (``{"setting_name": "value"}``), so that a
+    reading chosen by a setting is worded and cited as what it is.
+
+    Example:
+        >>> from fpcore.rules import lift
+        >>> c = Condition(code="X", test=lift(True), only_when={"window": "1973-2001"})
+        >>> c.applies({"window": "since-1973"}), c.applies({"window": "1973-2001"})
+        (False, True)
     """
 
     code: str
     test: Expr = attrs.field(converter=lift)
     en: str = ""
     zh: str = ""
+    only_when: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    citation: Citation | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.test.kind != "bool":
             raise TypeError(f"condition {self.code}: {self.test.key()} is not a condition")
 
-    def canonical(self) -> dict[str, str]:
-        return {"code": self.code, "test": self.test.key(), "en": self.en, "zh": self.zh}
+    def applies(self, settings: Mapping[str, str]) -> bool:
+        """Whether the condition is part of its rule under these settings."""
+        return all(settings.get(name) == value for name, value in self.only_when.items())
+
+    def canonical(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "code": self.code,
+            "test": self.test.key(),
+            "en": self.en,
+            "zh": self.zh,
+        }
+        if self.only_when:
+            out["only_when"] = dict(sorted(self.only_when.items()))
+        if self.citation is not None:
+            out["citation"] = self.citation.to_dict()
+        return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -137,6 +161,10 @@ class Rule:
                         f"rule {self.id} ({self.entity}) uses person fact {sub.name!r}; "
                         "aggregate it into a household fact"
                     )
+
+    def conditions_under(self, settings: Mapping[str, str]) -> tuple[Condition, ...]:
+        """The conditions that are part of the rule under these settings."""
+        return tuple(c for c in self.conditions if c.applies(settings))
 
     @property
     def kind(self) -> str:
