@@ -27,6 +27,8 @@ A case file (``tests/policy_cases/*.yaml``) is a list of cases::
       expect:                   # totals over the period; absent = 0
         only_child_reward: {household: "10.00"}
         reward_assistance: {mother: "960.00", father: "0.00"}
+      why_not:                  # optional: a rule's failed condition codes, by role (each
+        RA: {mother: [NO_OUT_OF_POLICY_BIRTH_SINCE_1973]}   # listed code fails in some month)
       because: the first sentence a clerk would say
       xfail_reason: optional; the code is known to disagree with the sources (a reported
         bug): the case states what the sources say and is run as a strict xfail
@@ -93,7 +95,9 @@ def _parent(spec: dict[str, Any], sex: Sex, sequence: int) -> Person:
         no_id_reason=None if with_id else "household register only",
         death_date=_optional_date(spec.get("died")),
         hukou_changes=tuple(
-            HukouChange(on=_date(c["on"]), hukou=Hukou(c["hukou"]), reason=c.get("reason"))
+            # YAML 1.1 reads a bare ``on`` key as true
+            HukouChange(on=_date(c.get("on", c.get(True))), hukou=Hukou(c["hukou"]),
+                        reason=c.get("reason"))
             for c in spec.get("hukou_changes", [])
         ),
     )
@@ -204,6 +208,7 @@ class Case:
     household: Household
     expect: dict[str, dict[str, Money]]
     because: str
+    why_not: dict[str, dict[str, list[str]]] = attrs.field(factory=dict)
     xfail_reason: str = ""
 
     @property
@@ -231,6 +236,10 @@ def load_cases() -> list[Case]:
                     expect=expect,
                     because=str(raw.get("because", "")),
                     xfail_reason=str(raw.get("xfail_reason", "")),
+                    why_not={
+                        str(rule): {str(who): [str(c) for c in codes] for who, codes in by.items()}
+                        for rule, by in (raw.get("why_not") or {}).items()
+                    },
                 )
             )
     return cases

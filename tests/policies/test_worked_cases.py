@@ -69,3 +69,19 @@ def test_worked_case(case: Case) -> None:
         if amount != ZERO and role not in case.expect.get(benefit, {})
     }
     assert not unexpected, f"amounts the case does not expect: {unexpected}"
+    if case.why_not:
+        _check_reasons(case)
+
+
+def _check_reasons(case: Case) -> None:
+    policy = get(case.policy)
+    for name, value in case.settings.items():
+        policy = policy.with_setting(name, value)
+    decision = policy.evaluate(case.household, parse_period(case.period), explain=True)
+    roles = _role_ids(case.household)
+    for rule_id, by_role in case.why_not.items():
+        failed = decision.why_not(rule_id)
+        for role, codes in by_role.items():
+            seen = {c for (who, _), found in failed.items() if who == roles[role] for c in found}
+            missing = set(codes) - seen
+            assert not missing, f"{rule_id} for {role}: {sorted(missing)} not among {sorted(seen)}"

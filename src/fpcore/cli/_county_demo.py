@@ -13,7 +13,7 @@ from rich.table import Table
 from fpcore.money import Money
 from fpcore.periods import Year
 from fpcore.policies import get
-from fpcore.policies.funding import fund_benefits
+from fpcore.policies.funding import fund_benefits, share_assumptions
 from fpcore.rules import Policy, Population
 from fpcore.scenario import compare, entitlement_lines
 from fpcore.synth import synthetic_county
@@ -77,10 +77,19 @@ def _show_funding(
     out: Console, policy: Policy, by_benefit: Mapping[str, tuple[int, Money]], year: Year
 ) -> None:
     shares = fund_benefits(policy, {b: m for b, (_, m) in by_benefit.items()}, year.start)
-    table = Table("benefit", "payer", "amount", title="who pays (cost shares, exact to the fen)")
+    assumed = share_assumptions(policy, by_benefit, year.start)
+    table = Table(
+        "benefit", "payer", "amount", "basis", title="who pays (cost shares, exact to the fen)"
+    )
     for (benefit, payer), amount in shares.items():
-        table.add_row(benefit, payer, str(amount))
+        basis = assumed[benefit].confidence if benefit in assumed else "sourced"
+        table.add_row(benefit, payer, str(amount), basis)
     out.print(table)
+    for benefit, citation in assumed.items():
+        out.print(
+            f"note: the {benefit} shares are a {citation.confidence}: {citation.document}",
+            markup=False,
+        )
 
 
 def _show_what_if(out: Console, policy: Policy, population: Population, year: Year) -> None:

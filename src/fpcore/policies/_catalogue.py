@@ -57,7 +57,8 @@ def _overlay(
         merged = result[name]
         for entry in override.values:
             merged = merged.with_value(entry.start, entry.value, entry.citation, until=entry.until)
-        result[name] = attrs.evolve(merged, description=override.description)
+        # the base says what the parameter is; each value's own source says where it is from
+        result[name] = merged
     return result
 
 

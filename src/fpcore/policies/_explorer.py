@@ -48,7 +48,12 @@ def policy_markdown(policy: Policy) -> str:
             "Conditions, all required:",
             "",
         ]
-        lines += [f"- `{c.code}`: {c.en} ({c.zh})" for c in rule.conditions]
+        for c in rule.conditions:
+            when = ", ".join(f"`{k}` = {v}" for k, v in sorted(c.only_when.items()))
+            cited = f" Source: {_escape(str(c.citation))}." if c.citation else ""
+            lines.append(
+                f"- `{c.code}`{f' (when {when})' if when else ''}: {c.en} ({c.zh}).{cited}"
+            )
         lines.append("")
         if rule.outcome is not None:
             lines += [f"Monthly outcome: `{rule.outcome.key()}`", ""]

@@ -112,9 +112,11 @@ class BirthAssessment:
 def assess_birth(household: Household, child_index: int) -> BirthAssessment:
     """Assess the birth of ``household.children[child_index]`` under the law of its date.
 
-    The birth order counts the household's children by birth born up to that day
-    (adopted children are not births). Under the 2001 law a birth beyond the first is
-    within policy when a birth permit (生育证) was issued before it.
+    The birth order counts deliveries (:meth:`~fpcore.model.Household.delivery_order`):
+    twins or more born on one day are one delivery, so twins at a first delivery are a
+    lawful first birth (domain.md 9); adopted children are not births. Under the 2001 law
+    a birth beyond the first is within policy when a birth permit (生育证) was issued
+    before it.
 
     Raises:
         InvalidInput: no such child, the child was adopted, or born before 2002-09-01.
@@ -133,10 +135,7 @@ def assess_birth(household: Household, child_index: int) -> BirthAssessment:
     if child.adoption_date is not None:
         raise InvalidInput("an adopted child is not a birth", path=f"children[{child_index}]")
     law = law_in_force(child.birth_date)
-    births = sorted(
-        (c.birth_date for c in household.children if c.adoption_date is None),
-    )
-    order = sum(1 for day in births if day <= child.birth_date)
+    order = household.delivery_order(child_index)
     permit = household.certificate(CertificateKind.BIRTH_PERMIT)
     if order <= law.children_allowed:
         within, reason = True, f"birth {order} of at most {law.children_allowed} under {law.id}"

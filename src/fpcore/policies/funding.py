@@ -16,15 +16,15 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pendulum
 
 from fpcore.errors import UnknownName
 from fpcore.money import ZERO, Money, allocate
-from fpcore.rules import Policy
+from fpcore.rules import Citation, Policy
 
-__all__ = ["cost_shares", "fund_benefits", "payers"]
+__all__ = ["cost_shares", "fund_benefits", "payers", "share_assumptions"]
 
 
 def payers(policy: Policy, scheme: str) -> dict[str, str]:
@@ -69,3 +69,27 @@ def fund_benefits(
         for payer, amount in cost_shares(policy, benefit, total, on).items():
             result[(benefit, payer)] = amount
     return result
+
+
+def share_assumptions(
+    policy: Policy, schemes: Iterable[str], on: pendulum.Date
+) -> dict[str, Citation]:
+    """The schemes whose payer shares on ``on`` rest on a placeholder or an uncertain
+    reading, with the citation that says so: outputs show these beside the shares so a
+    stand-in never reads as data.
+
+    Example:
+        >>> from fpcore.policies import get
+        >>> notes = share_assumptions(get("county"), ["reward_assistance", "contraception"],
+        ...                           pendulum.Date(2008, 1, 1))
+        >>> sorted(notes), notes["reward_assistance"].confidence
+        (['reward_assistance'], 'placeholder')
+    """
+    found: dict[str, Citation] = {}
+    for scheme in schemes:
+        for parameter in payers(policy, scheme).values():
+            citation = policy.parameters[parameter].entry_at(on).citation
+            if citation.is_assumption:
+                found[scheme] = citation
+                break
+    return found

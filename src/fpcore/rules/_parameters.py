@@ -25,26 +25,51 @@ ParameterValue: TypeAlias = Money | int | Fraction | pendulum.Date | bool
 PARAMETER_KINDS: tuple[ParameterKind, ...] = ("money", "int", "ratio", "date", "bool")
 
 
+CONFIDENCE = ("sourced", "sourced-local", "report", "uncertain", "placeholder")
+"""How sure a citation is, in the research notes' labels (``domain.md`` section 0)."""
+
+
 @attrs.frozen(kw_only=True)
 class Citation:
-    """Where a value or a rule comes from: document, article, issuing body, URL.
+    """Where a value or a rule comes from: document, article, issuing body, URL, and how
+    sure the source is.
+
+    ``confidence`` uses the research notes' labels: ``sourced`` (the default: stated in
+    the cited source), ``sourced-local`` (another locality's text), ``report`` (the
+    county work report only), ``uncertain`` (recollection or inference) and
+    ``placeholder`` (a stand-in value until the county supplies its own). Outputs show
+    anything but ``sourced`` so that a stand-in never reads as data.
 
     Example:
         >>> str(Citation(document="国办发〔2004〕21号", article="三"))
         '国办发〔2004〕21号, 三'
+        >>> str(Citation(document="Anhui 5:3:2", confidence="placeholder"))
+        'Anhui 5:3:2 [placeholder]'
     """
 
     document: str
     article: str = ""
     issued_by: str = ""
     url: str = ""
+    confidence: str = attrs.field(default="sourced", validator=attrs.validators.in_(CONFIDENCE))
 
     def __str__(self) -> str:
-        return ", ".join(p for p in (self.document, self.article, self.issued_by, self.url) if p)
+        text = ", ".join(p for p in (self.document, self.article, self.issued_by, self.url) if p)
+        return text if self.confidence == "sourced" else f"{text} [{self.confidence}]"
+
+    @property
+    def is_assumption(self) -> bool:
+        """Whether the value rests on a placeholder or an uncertain reading."""
+        return self.confidence in ("uncertain", "placeholder")
 
     def to_dict(self) -> dict[str, str]:
-        """The citation as a JSON-ready mapping (empty fields left out)."""
-        return {k: v for k, v in attrs.asdict(self).items() if v}
+        """The citation as a JSON-ready mapping (empty fields and the default confidence
+        left out)."""
+        return {
+            k: v
+            for k, v in attrs.asdict(self).items()
+            if v and not (k == "confidence" and v == "sourced")
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, str]) -> Citation:
@@ -288,10 +313,18 @@ def _parse_citation(
         problems.append(Problem(path, f"unknown citation {raw!r}; define it under [citations]"))
         return None
     if isinstance(raw, dict):
-        extra = set(raw) - {"document", "article", "issued_by", "url"}
+        extra = set(raw) - {"document", "article", "issued_by", "url", "confidence"}
         if extra or "document" not in raw or not all(isinstance(v, str) for v in raw.values()):
             problems.append(
-                Problem(path, "expected {document, article?, issued_by?, url?} as strings")
+                Problem(
+                    path,
+                    "expected {document, article?, issued_by?, url?, confidence?} as strings",
+                )
+            )
+            return None
+        if raw.get("confidence", "sourced") not in CONFIDENCE:
+            problems.append(
+                Problem(f"{path}.confidence", f"expected one of: {', '.join(CONFIDENCE)}")
             )
             return None
         return Citation(**raw)

@@ -67,11 +67,11 @@ REQUIRED_DOCUMENTS: Mapping[CertificateKind, tuple[Document, ...]] = {
 the ground of a disabled first child also needs the child's disability certificate."""
 
 ZERO_FEE = Citation(
-    document="五莲县人口和计划生育工作报告",
+    document="《计生委作风建设的计划》 (county work plan; county name withheld)",
     article="生育服务手册、生育证、独生子女父母光荣证零收费, 即时办结",
 )
 DISABLED_FIRST_CHILD = Citation(
-    document="五莲县人口和计划生育工作报告; 山东省人口与计划生育条例 (text not read, [UNCERTAIN])",
+    document="《计生委作风建设的计划》 (county work plan; county name withheld); 山东省人口与计划生育条例 (text not read, [UNCERTAIN])",
     article="第一个子女为非遗传性残疾、不能成长为正常劳动力的, 经批准可再生育一个子女 "
     "(the report: 90 such families, 100% archived)",
 )
