@@ -67,6 +67,8 @@ class LifeEvent:
     (``person`` for a parent, ``child`` for a child, as first registered: no death,
     no later changes), a hukou change its ``hukou`` and ``reason``, an issue its
     ``certificate``, ``disability`` or ``deposit``, an end event the ``item`` it ends.
+    A child's disability certificate issued before an adoption stands on the day of
+    the adoption (its ``disability`` keeps the issue date).
     ``on`` is missing only for a marriage whose date is unknown, or the end of a
     marriage on a day the record does not give; such an undated event stands right
     after the events it needs (the spouses' births, the marriage it ends) and takes no
@@ -172,7 +174,7 @@ def household_events(household: Household) -> tuple[LifeEvent, ...]:
         for n, disability in enumerate(child.disabilities):
             add(
                 LifeEvent(
-                    on=disability.issued,
+                    on=max(disability.issued, child.adopted_on),
                     kind=EventKind.DISABILITY_CERTIFIED,
                     who=key,
                     item=n,
@@ -335,6 +337,15 @@ class _Builder:
         elif kind is EventKind.DISABILITY_CERTIFIED:
             c = self.member(path, e, "c")
             if c is not None and self.need(path, e.disability, "disability"):
+                assert e.disability is not None
+                issued, joined = e.disability.issued, self.children[c].adopted_on
+                if e.on != max(issued, joined):
+                    self.add(
+                        f"{path}.on",
+                        f"{e.on} is not the certificate's issue date ({issued}), nor the day "
+                        f"the child joined the household after it ({joined})",
+                    )
+                    return
                 held = self.disabilities.setdefault(c, {})
                 n = self.slot(path, held, e.item, "disability certificate")
                 if n is not None:
