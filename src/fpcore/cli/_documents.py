@@ -15,7 +15,7 @@ from fpcore.cli._app import app
 from fpcore.errors import InvalidInput
 from fpcore.model import Household, mask_name, mask_resident_id, sample_household
 from fpcore.periods import age_on
-from fpcore.serialization import json_schema, loads
+from fpcore.serialization import json_schema, loads_household
 
 
 def read_household(path: Path) -> Household:
@@ -23,14 +23,15 @@ def read_household(path: Path) -> Household:
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput(f"cannot read the file ({error.strerror})") from None
-    return loads(data, Household)
+    return loads_household(data)  # version 1 or 2, or an event document
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="household JSON documents", metavar="FILE")],
 ) -> None:
-    """Check household documents: OK, or every problem with its path; exit 1 if any is bad."""
+    """Check household documents (version 1 or 2, or event documents): OK, or every
+    problem with its path; exit 1 if any is bad."""
     out = Console(highlight=False)
     bad = 0
     for path in files:

@@ -57,7 +57,10 @@ class Marriage:
     marriage, ended by divorce or by that spouse's death). A household parent's death
     ends the couple's marriage by itself (their ``death_date``); ``ended`` records a
     divorce, or the death of a spouse outside the household. ``married`` is ``None``
-    when the date is unknown (before the records begin).
+    when the date is unknown (before the records begin). An ``end`` without an
+    ``ended`` date says the marriage ended on a day the record does not give (e.g. a
+    version 1 document's widowed parent without ``status_since``): such a marriage is
+    in force on no day, so the parent reads as divorced or widowed throughout.
 
     Example:
         >>> m = Marriage(spouses=(0,), married=pendulum.Date(1990, 1, 1),
@@ -84,10 +87,9 @@ class Marriage:
             check.choice("end", self.end, MarriageEnd)
         if self.ended is not None and self.end is None:
             check.add("end", "is required with an end date (divorce or death)")
-        elif self.end is not None and self.ended is None:
-            check.add("ended", f"is required for a marriage that ended by {self.end}")
         if married_ok and ended_ok:
-            assert self.married is not None and self.ended is not None
+            assert self.married is not None
+            assert self.ended is not None
             if self.ended < self.married:
                 check.add("ended", f"{self.ended} is before the marriage ({self.married})")
         check.raise_if_any()
@@ -96,9 +98,17 @@ class Marriage:
         """Whether the marriage had begun on ``day`` (an unknown date counts as begun)."""
         return self.married is None or self.married <= day
 
+    @property
+    def end_unknown(self) -> bool:
+        """Whether the marriage ended on a day the record does not give."""
+        return self.end is not None and self.ended is None
+
     def in_force_on(self, day: pendulum.Date) -> bool:
         """Whether the marriage had begun and had not ended by ``day`` (by its own record;
-        a household spouse's death is read by :meth:`Household.marital_status_of`)."""
+        a household spouse's death is read by :meth:`Household.marital_status_of`).
+        A marriage whose end date is unknown is in force on no day."""
+        if self.end_unknown:
+            return False
         return self.started_by(day) and (self.ended is None or day < self.ended)
 
 
@@ -185,6 +195,8 @@ class Deposit:
 
 #: A day after every recorded event: the state "as the record stands".
 _END_OF_RECORD = pendulum.Date(9999, 12, 31)
+
+_ENDED_BY = {MarriageEnd.DIVORCE: MaritalStatus.DIVORCED, MarriageEnd.DEATH: MaritalStatus.WIDOWED}
 
 
 @attrs.frozen(kw_only=True)
@@ -281,18 +293,28 @@ class Household:
             for i in marriage.spouses:
                 person = self.parents[i]
                 if marriage.married is not None and marriage.married < person.birth_date:
-                    check.add(f"{path}.married", f"{marriage.married} is before the birth of "
-                              f"parents[{i}] ({person.birth_date})")
+                    check.add(
+                        f"{path}.married",
+                        f"{marriage.married} is before the birth of "
+                        f"parents[{i}] ({person.birth_date})",
+                    )
                 died = person.death_date
                 if died is not None and marriage.married is not None and marriage.married > died:
-                    check.add(f"{path}.married", f"{marriage.married} is after the death of "
-                              f"parents[{i}] ({died})")
+                    check.add(
+                        f"{path}.married",
+                        f"{marriage.married} is after the death of parents[{i}] ({died})",
+                    )
                 if died is not None and marriage.ended is not None and marriage.ended > died:
-                    check.add(f"{path}.ended", f"{marriage.ended} is after the death of "
-                              f"parents[{i}] ({died})")
+                    check.add(
+                        f"{path}.ended",
+                        f"{marriage.ended} is after the death of parents[{i}] ({died})",
+                    )
             if len(marriage.spouses) == 2 and marriage.end is MarriageEnd.DEATH:
-                check.add(f"{path}.end", "a household parent's death ends the marriage by "
-                          "itself: record the parent's death_date, not an end")
+                check.add(
+                    f"{path}.end",
+                    "a household parent's death ends the marriage by "
+                    "itself: record the parent's death_date, not an end",
+                )
         if count == 2 and not any(len(m.spouses) == 2 for m in self.marriages):
             check.add("marriages", "a household of two parents records their marriage")
         for i in range(count):
@@ -306,9 +328,13 @@ class Household:
         )
         for (_, before_index, before), (_, index, after) in itertools.pairwise(own):
             if after.married is None:
-                check.add(f"marriages[{index}].married",
-                          f"is required: parents[{parent}] married more than once")
+                check.add(
+                    f"marriages[{index}].married",
+                    f"is required: parents[{parent}] married more than once",
+                )
                 continue
+            if before.end_unknown:
+                continue  # ended on a day not recorded: nothing to compare
             ended = self._marriage_end(before)
             if ended is None or ended > after.married:
                 check.add(
@@ -332,8 +358,10 @@ class Household:
             if child.parents is not None:
                 bad = [i for i in child.parents if not 0 <= i < count]
                 if bad:
-                    check.add(f"children[{c_index}].parents",
-                              f"names parents{bad}, but there are {count} parents")
+                    check.add(
+                        f"children[{c_index}].parents",
+                        f"names parents{bad}, but there are {count} parents",
+                    )
                     continue
             for p_index in self.parents_of(child):
                 parent = self.parents[p_index]
@@ -389,8 +417,9 @@ class Household:
         for index, confirmation in enumerate(self.confirmations):
             path = f"confirmations[{index}]"
             if not 0 <= confirmation.parent < count:
-                check.add(f"{path}.parent",
-                          f"{confirmation.parent} is not a parent (there are {count})")
+                check.add(
+                    f"{path}.parent", f"{confirmation.parent} is not a parent (there are {count})"
+                )
                 continue
             person = self.parents[confirmation.parent]
             if confirmation.confirmed < person.birth_date:
@@ -443,9 +472,8 @@ class Household:
             1
         """
         born = self.children[child_index].birth_date
-        return len(
-            {c.birth_date for c in self.children if c.link is ChildLink.BIRTH and c.birth_date <= born}
-        )
+        days = {c.birth_date for c in self.children if c.link is ChildLink.BIRTH}
+        return len({day for day in days if day <= born})
 
     def children_on(self, day: pendulum.Date) -> Iterator[Child]:
         """Children alive and already the household's on ``day``."""
@@ -461,20 +489,28 @@ class Household:
         """
         latest: Marriage | None = None
         for marriage in self.marriages:
-            if parent in marriage.spouses and marriage.started_by(day) and (
-                latest is None
-                or (marriage.married or pendulum.Date(1, 1, 1))
-                >= (latest.married or pendulum.Date(1, 1, 1))
+            if (
+                parent in marriage.spouses
+                and marriage.started_by(day)
+                and (
+                    latest is None
+                    or (marriage.married or pendulum.Date(1, 1, 1))
+                    >= (latest.married or pendulum.Date(1, 1, 1))
+                )
             ):
                 latest = marriage
         if latest is None:
             return None
+        if latest.end_unknown:
+            return _ENDED_BY[latest.end] if latest.end is not None else None
         ended = self._marriage_end(latest)
         if ended is None or day < ended:
             return MaritalStatus.MARRIED
         if latest.ended is not None and latest.ended == ended:
-            return MaritalStatus.DIVORCED if latest.end is MarriageEnd.DIVORCE else (
-                MaritalStatus.WIDOWED
+            return (
+                MaritalStatus.DIVORCED
+                if latest.end is MarriageEnd.DIVORCE
+                else (MaritalStatus.WIDOWED)
             )
         return MaritalStatus.WIDOWED
 

@@ -265,7 +265,8 @@ class Child:
     household (indexes into ``Household.parents``): ``None`` means every parent of the
     household (a common child); ``(0,)`` a child of parent 0 only, e.g. from an earlier
     marriage. ``disabilities`` are the child's disability certificates in order of issue;
-    each is cancelled before (or when) the next is issued.
+    each is cancelled before (or when) the next is issued. An adopted child may bring a
+    certificate issued before the adoption, but not one already cancelled by then.
 
     Example:
         >>> c = Child(name="王小明", sex=Sex.MALE, birth_date=pendulum.Date(1999, 5, 31))
@@ -306,6 +307,10 @@ class Child:
             assert self.death_date is not None
             if self.death_date < self.birth_date:
                 check.add("death_date", f"{self.death_date} is before the birth date")
+            elif isinstance(self.adoption_date, pendulum.Date) and (
+                self.death_date < self.adoption_date
+            ):
+                check.add("death_date", f"{self.death_date} is before the adoption")
         if check.items("disabilities", self.disabilities, Disability) and birth_ok:
             self._check_disabilities(check)
         if self.parents is not None and check.items("parents", self.parents, int):
@@ -324,6 +329,13 @@ class Child:
                 check.add(f"{path}.issued", "is before the child's birth")
             elif isinstance(self.death_date, pendulum.Date) and disability.issued > self.death_date:
                 check.add(f"{path}.issued", f"is after the child's death ({self.death_date})")
+            joined = self.adoption_date
+            cancelled = disability.cancelled
+            if isinstance(joined, pendulum.Date) and cancelled is not None and cancelled < joined:
+                check.add(
+                    f"{path}.cancelled",
+                    f"{cancelled} is before the adoption ({joined}): the household never held it",
+                )
             if previous is not None:
                 if previous.cancelled is None:
                     check.add(

@@ -1,5 +1,10 @@
 """JSON in and out: documents with a schema version, clear errors, a JSON Schema.
 
+fpcore writes version 2 documents (households with their life histories) and reads
+versions 1 and 2; a version 1 household is migrated to the history it meant
+(:func:`migrate_household_v1`). The event document (:func:`dumps_events`,
+:func:`loads_events`) carries the same history as a dated event list.
+
 Example:
     >>> from fpcore.model import Household, sample_household
     >>> text = dumps(sample_household())
@@ -16,6 +21,7 @@ from fpcore.serialization._converter import make_converter, parse_date, structur
 from fpcore.serialization._documents import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
+    READABLE_VERSIONS,
     SCHEMA_VERSION,
     dumps,
     from_document,
@@ -23,20 +29,36 @@ from fpcore.serialization._documents import (
     parse_json,
     to_document,
 )
+from fpcore.serialization._events import (
+    HouseholdEvents,
+    dumps_events,
+    events_document,
+    loads_events,
+    loads_household,
+)
+from fpcore.serialization._migrate import migrate_household_v1, v1_path
 from fpcore.serialization._schema import json_schema
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
     "MAX_NESTING",
+    "READABLE_VERSIONS",
     "SCHEMA_VERSION",
+    "HouseholdEvents",
     "dumps",
+    "dumps_events",
+    "events_document",
     "from_document",
     "json_schema",
     "loads",
+    "loads_events",
+    "loads_household",
     "make_converter",
+    "migrate_household_v1",
     "parse_date",
     "parse_json",
     "structure",
     "to_document",
     "unstructure",
+    "v1_path",
 ]

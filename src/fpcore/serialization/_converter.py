@@ -205,7 +205,7 @@ def structure(data: object, cls: type[T], *, converter: cattrs.Converter | None 
         ...
         fpcore.errors.InvalidInput: 2 problems in the input:
           issued: 2005-02-30 is not a date (no such day)
-          colour: unknown field (expected only: certificate_number, grade, issued, recovered)
+          colour: unknown field (expected only: cancelled, certificate_number, grade, issued)
     """
     try:
         return (converter or _DEFAULT).structure(data, cls)

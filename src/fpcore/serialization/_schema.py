@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import json
 import types
 import typing
+from importlib import resources
 from typing import Any
 
 import attrs
@@ -17,12 +19,16 @@ _DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
 
 
-def json_schema(cls: type) -> dict[str, Any]:
+def json_schema(cls: type, *, version: int = SCHEMA_VERSION) -> dict[str, Any]:
     """The JSON Schema of a top-level document holding a ``cls``.
 
     It describes structure and formats (types, required and unknown keys, enum values,
     date and amount patterns). Rules across fields (a child born after its parents, a
     valid check digit) are beyond JSON Schema; the reader still enforces them.
+
+    ``version`` 2 (the default) is the document fpcore writes. ``version=1`` gives the
+    frozen schema of the version 1 household document, which fpcore still reads (and
+    migrates) but never writes; only :class:`~fpcore.model.Household` had one.
 
     Example:
         >>> from fpcore.model import Household
@@ -31,7 +37,13 @@ def json_schema(cls: type) -> dict[str, Any]:
         ['household_id', 'village', 'parents']
         >>> schema["$defs"]["Sex"]
         {'enum': ['male', 'female']}
+        >>> json_schema(Household, version=1)["properties"]["schema_version"]
+        {'const': 1}
     """
+    if version == 1 and cls.__name__ == "Household" and cls.__module__.startswith("fpcore."):
+        return _v1_household_schema()
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"no JSON Schema of version {version} for {cls.__name__}")
     defs: dict[str, Any] = {}
     _schema_for(cls, defs)
     top = dict(defs[cls.__name__])
@@ -90,3 +102,13 @@ def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             defs[name] = body
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _v1_household_schema() -> dict[str, Any]:
+    """The version 1 household schema, frozen as it was released (package data)."""
+    text = resources.files("fpcore.serialization").joinpath(_V1_FILE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+_V1_FILE = "data/household-v1.schema.json"

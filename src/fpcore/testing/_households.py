@@ -13,11 +13,15 @@ from fpcore.model import (
     CertificateKind,
     Child,
     ChildLink,
+    Confirmation,
     County,
     Deposit,
     Household,
     Hukou,
     MaritalStatus,
+    Marriage,
+    MarriageEnd,
+    Person,
     Residence,
     SecondChildQuota,
     Sex,
@@ -32,6 +36,7 @@ from fpcore.testing._people import (
     PERSON_ANCHOR,
     between,
     make_child,
+    make_hukou_changes,
     make_person,
     one_in,
     sample_villages,
@@ -53,10 +58,6 @@ _TOWNSHIP_NAMES = ("洪凝镇", "街头镇", "潮河镇", "许孟镇", "于里�
 _VILLAGE_NAMES = ("东村", "西村", "南村", "北村", "河口村", "山前村", "李家庄", "王家庄")
 
 
-def _first_day(days: list[pendulum.Date]) -> pendulum.Date | None:
-    return min(days) if days else None
-
-
 def households(
     *,
     on: dt.date = DEFAULT_ON,
@@ -70,42 +71,60 @@ def households(
     allow_adoption: bool = True,
     allow_child_death: bool = True,
     allow_disability: bool = True,
+    snapshot: bool = False,
 ) -> st.SearchStrategy[Household]:
-    """Coherent family-planning households, complete on the day ``on``.
+    """Coherent family-planning households with their life histories, complete on ``on``.
 
     Every constructor check passes, and more holds than the constructor asks:
 
-    - parents are ``min_parent_age`` to ``max_parent_age`` years old on ``on``; a married
-      couple is a woman and a man at most ten years older or five years younger; a
-      single (widowed or divorced) parent is a woman or a man;
-    - children by birth are born when every parent is at least 20, the mother at most 45
-      and the father at most 60; adopted children are adopted when every parent is at
-      least 30, at most 14 years after their birth; children are in birth order;
-    - a child's death and disability certificate follow its birth (and adoption), the
-      certificate comes before the death, a cancellation after the issue;
-    - the marriage (if dated) precedes the first birth; a widowed or divorced status
-      (if dated) follows the marriage; nothing happens after ``on``;
+    - parents are ``min_parent_age`` to ``max_parent_age`` years old on ``on``; a couple
+      is a woman and a man at most ten years older or five years younger; a single
+      (widowed or divorced) parent is a woman or a man;
+    - the couple's marriage (if dated) precedes their children's births; a parent of a
+      couple may have an earlier marriage, ended by divorce or the other spouse's death
+      before the couple married, with a child linked to that parent only; a couple
+      may be widowed by the death of one of them (after the marriage and the births);
+      a single parent's marriage to a spouse outside the household ended by divorce or
+      death, on a day given or not, perhaps after an earlier divorce;
+    - children by birth are born when each of their parents is at least 20, a mother at
+      most 45 and a father at most 60; adopted children are adopted when every parent
+      is at least 30, at most 14 years after their birth; children are in birth order;
+    - a parent's hukou may change (农转非 and back) after their 16th birthday;
+    - a child's death and disability certificates follow its birth (and adoption); a
+      certificate is issued before the death, and may be reissued (perhaps of another
+      grade) on or after the previous one's cancellation, the last perhaps cancelled;
     - an honour certificate or a second-child quota only for exactly one child, issued
       or granted after that child joined the household, a waiver after the grant;
+      certificates may have been returned;
     - birth permits in the year before a birth, deposits paid after the parents turned
-      20, refunds after payment; resident IDs are unique and agree with birth and sex.
+      20, refunds after payment; resident IDs are unique and agree with birth and sex;
+    - eligibility confirmations for a living parent, after the parent turned 20;
+    - nothing happens after ``on``.
+
+    ``snapshot=True`` gives only what a version 1 document could say: no hukou change,
+    no earlier marriage, no death of a parent, children of every parent, at most one
+    disability certificate, no returned certificate, no confirmation.
 
     Args:
         on: the day the records are complete on; nothing happens after it.
         min_children: at least this many children.
         max_children: at most this many children.
-        marital_status: only households with this status (default: any).
-        hukou: every parent has this hukou (default: each parent draws one).
+        marital_status: only households with this status as the record stands
+            (default: any).
+        hukou: every parent has this hukou for life (default: each parent draws one,
+            which may change).
         village: the 12-digit village code (default: a village of the sample county).
         min_parent_age: youngest parent age on ``on`` (at least 20).
         max_parent_age: oldest parent age on ``on``.
         allow_adoption: whether children may be adopted.
         allow_child_death: whether children may have died by ``on``.
-        allow_disability: whether children may hold a disability certificate.
+        allow_disability: whether children may hold disability certificates.
+        snapshot: only histories a version 1 document could hold.
 
     Shrinks towards a married rural couple, both born 1970-01-01 (or the birth day
     nearest it allowed by the ages), with IDs, married on their 20th birthday, no
-    children, certificates, quota or deposits, in village ``371121100201``.
+    children, certificates, quota, deposits or confirmations, no other marriage, no
+    hukou change, in village ``371121100201``.
 
     Example:
         >>> from hypothesis import Phase, find, settings
@@ -113,7 +132,7 @@ def households(
         >>> h = find(households(), lambda h: True, settings=simplest)
         >>> h.marital_status.value, [p.hukou.value for p in h.parents], h.children
         ('married', ['rural', 'rural'], ())
-        >>> [str(p.birth_date) for p in h.parents], str(h.married)
+        >>> [str(p.birth_date) for p in h.parents], str(h.marriages[0].married)
         (['1970-01-01', '1970-01-01'], '1990-01-01')
         >>> from hypothesis import given
         >>> @settings(max_examples=20)
@@ -146,45 +165,51 @@ def households(
         code = village or draw(st.sampled_from(sample_villages()))
         residence = Residence(township=code[:9], village=code)
         status = marital_status or draw(_STATUSES)
+        history = not snapshot
         # Both parents' facts are always drawn, so a couple is no larger to hypothesis
         # than a single parent and shrinking ends at a married couple.
         first_birth = between(draw, eldest_birth, youngest_birth, PERSON_ANCHOR)
         gap = draw(st.integers(-3652, 1826))  # the man: up to 10 years older, 5 younger
         second_birth = min(max(first_birth.add(days=gap), eldest_birth), youngest_birth)
         single_sex = draw(st.sampled_from([Sex.FEMALE, Sex.MALE]))
-        hukous = [hukou or draw(st.sampled_from([Hukou.RURAL, Hukou.URBAN])) for _ in "ab"]
-        facts = [(first_birth, Sex.FEMALE), (second_birth, Sex.MALE)]
-        if status is not MaritalStatus.MARRIED:
-            facts = [(first_birth, single_sex), (second_birth, single_sex)]
-        taken: set[str] = set()
-        drawn = [
-            make_person(draw, birth=birth, sex=sex, hukou=kind, residence=residence, taken=taken)
-            for (birth, sex), kind in zip(facts, hukous, strict=True)
-        ]
-        parents = drawn if status is MaritalStatus.MARRIED else drawn[:1]
-        surname = _surname((parents[1] if len(parents) == 2 else parents[0]).name)
-        adult = max(years_after(p.birth_date, PARENT_AGE_AT_BIRTH) for p in parents)
-        fertile_end = min(
-            on_day,
-            *(
-                years_after(
-                    p.birth_date, MOTHER_AGE_LIMIT if p.is_female else FATHER_AGE_LIMIT
-                ).subtract(days=1)
-                for p in parents
-            ),
-        )
-        adopter = max(years_after(p.birth_date, ADOPTER_AGE) for p in parents)
-
+        starts = [hukou or draw(st.sampled_from([Hukou.RURAL, Hukou.URBAN])) for _ in "ab"]
+        widowed_couple = status is MaritalStatus.WIDOWED and history and one_in(draw, 3)
+        couple = status is MaritalStatus.MARRIED or widowed_couple
+        if couple:
+            facts = [(first_birth, Sex.FEMALE), (second_birth, Sex.MALE)]
+        else:
+            facts = [(first_birth, single_sex)]
+        plan = _Plan(draw, facts, on_day)
         count = draw(st.integers(min_children, max_children))
-        born: list[tuple[pendulum.Date, ChildLink, pendulum.Date | None]] = []
-        for _ in range(count):
-            if allow_adoption and adopter <= on_day and one_in(draw, 6):
-                adopted = between(draw, adopter, on_day)
-                earliest = max(years_before(adopted, ADOPTED_CHILD_MAX_AGE), adult)
-                born.append((between(draw, earliest, adopted), ChildLink.ADOPTION, adopted))
-            else:
-                born.append((between(draw, adult, fertile_end), ChildLink.BIRTH, None))
-        born.sort(key=lambda item: item[0])
+        if couple:
+            plan.couple(count, undated=one_in(draw, 5), history=history)
+        else:
+            plan.single(count, status, history=history)
+        plan.common_children(allow_adoption)
+        if widowed_couple:
+            plan.widow()
+        taken: set[str] = set()
+        parents = tuple(
+            make_person(
+                draw,
+                birth=birth,
+                sex=sex,
+                hukou=start,
+                residence=residence,
+                taken=taken,
+                death=plan.deaths.get(index),
+                hukou_changes=(
+                    make_hukou_changes(
+                        draw, start, years_after(birth, 16), plan.deaths.get(index) or on_day
+                    )
+                    if history and hukou is None
+                    else ()
+                ),
+            )
+            for index, ((birth, sex), start) in enumerate(zip(facts, starts, strict=False))
+        )
+        surname = _surname(parents[-1].name)
+        plan.born.sort(key=lambda item: item[0])
         kids = tuple(
             make_child(
                 draw,
@@ -197,32 +222,134 @@ def households(
                 within_policy=True if index == 0 else None,
                 allow_death=allow_child_death,
                 allow_disability=allow_disability,
+                parents=linked,
+                reissue=history,
             )
-            for index, (birth, link, adopted) in enumerate(born)
+            for index, (birth, link, adopted, linked) in enumerate(plan.born)
         )
-        first_natural = _first_day([c.birth_date for c in kids if c.link is ChildLink.BIRTH])
-        married = None
-        undated_single, undated_married = one_in(draw, 3), one_in(draw, 5)
-        if not undated_married and (status is MaritalStatus.MARRIED or not undated_single):
-            married = between(draw, adult, first_natural or on_day)
-        status_since = None
-        undated_status = one_in(draw, 4)
-        if status is not MaritalStatus.MARRIED and not undated_status:
-            status_since = between(draw, married or adult, on_day)
+        certificates = _certificates(draw, kids, plan.adult, plan.married, on_day)
+        if history:
+            certificates = tuple(_returned(draw, c, on_day) for c in certificates)
         return Household(
             household_id=f"HH-{draw(st.integers(1, 99999)):05d}",
             village=code,
-            parents=tuple(parents),
-            marital_status=status,
-            married=married,
-            status_since=status_since,
+            parents=parents,
+            marriages=tuple(plan.marriages),
             children=kids,
-            certificates=_certificates(draw, kids, adult, married, on_day),
+            certificates=certificates,
             second_child_quota=_quota(draw, kids, on_day),
-            deposits=_deposits(draw, adult, on_day),
+            deposits=_deposits(draw, plan.adult, on_day),
+            confirmations=_confirmations(draw, parents, plan.deaths, on_day) if history else (),
         )
 
     return build()
+
+
+_Arrival = tuple[pendulum.Date, ChildLink, pendulum.Date | None, tuple[int, ...] | None]
+"""A child's birth, link, adoption day and parents (None: every parent)."""
+
+
+def _age_limit(sex: Sex) -> int:
+    return MOTHER_AGE_LIMIT if sex is Sex.FEMALE else FATHER_AGE_LIMIT
+
+
+class _Plan:
+    """The dates of a household's history, drawn before its people are built."""
+
+    def __init__(
+        self, draw: st.DrawFn, facts: list[tuple[pendulum.Date, Sex]], on: pendulum.Date
+    ) -> None:
+        self.draw = draw
+        self.facts = facts
+        self.on = on
+        self.adults = [years_after(birth, PARENT_AGE_AT_BIRTH) for birth, _ in facts]
+        self.adult = max(self.adults)
+        self.limits = [
+            min(on, years_after(birth, _age_limit(sex)).subtract(days=1)) for birth, sex in facts
+        ]
+        self.fertile_end = min(self.limits)
+        self.adopter = max(years_after(birth, ADOPTER_AGE) for birth, _ in facts)
+        self.marriages: list[Marriage] = []
+        self.married: pendulum.Date | None = None  # the marriage the children are of
+        self.born: list[_Arrival] = []
+        self.deaths: dict[int, pendulum.Date] = {}
+        self.slots = 0
+
+    def couple(self, count: int, *, undated: bool, history: bool) -> None:
+        draw = self.draw
+        self.slots = count
+        latest = self.fertile_end if count else self.on
+        earlier = [history and one_in(draw, 4) for _ in self.facts]
+        if undated and not any(earlier):
+            self.marriages.append(Marriage(spouses=(0, 1)))
+            return
+        married = between(draw, self.adult, max(self.adult, latest))
+        for index, wanted in enumerate(earlier):
+            if wanted and self.adults[index] < married:
+                self._earlier(index, married)
+        self.marriages.append(Marriage(spouses=(0, 1), married=married))
+        self.married = married
+
+    def _earlier(self, index: int, before: pendulum.Date) -> None:
+        """An earlier marriage of parents[index], ended before ``before``, perhaps with
+        a child of that parent only."""
+        draw = self.draw
+        start = between(self.draw, self.adults[index], before.subtract(days=1))
+        ended = between(draw, start, before)
+        end = MarriageEnd.DEATH if one_in(draw, 3) else MarriageEnd.DIVORCE
+        self.marriages.append(Marriage(spouses=(index,), married=start, ended=ended, end=end))
+        last = min(ended, self.limits[index])
+        if self.slots and start <= last and one_in(draw, 2):
+            self.born.append((between(draw, start, last), ChildLink.BIRTH, None, (index,)))
+            self.slots -= 1
+
+    def single(self, count: int, status: MaritalStatus, *, history: bool) -> None:
+        draw = self.draw
+        self.slots = count
+        end = MarriageEnd.DEATH if status is MaritalStatus.WIDOWED else MarriageEnd.DIVORCE
+        undated = one_in(draw, 3)
+        earlier = history and one_in(draw, 4)
+        married = None
+        if not undated or earlier:
+            latest = self.fertile_end if count else self.on
+            married = between(draw, self.adult, max(self.adult, latest))
+        if earlier and married is not None and self.adult < married:
+            start = between(draw, self.adult, married.subtract(days=1))
+            ended = between(draw, start, married)
+            self.marriages.append(
+                Marriage(spouses=(0,), married=start, ended=ended, end=MarriageEnd.DIVORCE)
+            )
+        since = None if one_in(draw, 4) else between(draw, married or self.adult, self.on)
+        self.marriages.append(Marriage(spouses=(0,), married=married, ended=since, end=end))
+        self.married = married
+
+    def common_children(self, allow_adoption: bool) -> None:
+        draw = self.draw
+        first = max(self.adult, self.married) if self.married else self.adult
+        for _ in range(self.slots):
+            adopter = max(self.adopter, first)
+            if allow_adoption and adopter <= self.on and one_in(draw, 6):
+                adopted = between(draw, adopter, self.on)
+                earliest = max(years_before(adopted, ADOPTED_CHILD_MAX_AGE), self.adult)
+                born = between(draw, earliest, adopted)
+                self.born.append((born, ChildLink.ADOPTION, adopted, None))
+            else:
+                low = min(first, self.fertile_end)
+                born = between(draw, low, self.fertile_end)
+                self.born.append((born, ChildLink.BIRTH, None, None))
+
+    def widow(self) -> None:
+        """One of the couple dies after the marriage and every child's arrival."""
+        draw = self.draw
+        who = draw(st.integers(0, 1))
+        joined = [
+            adopted or birth
+            for birth, _, adopted, linked in self.born
+            if linked is None or who in linked
+        ]
+        low = max([self.married or self.adult, self.adult, *joined])
+        if low <= self.on:
+            self.deaths[who] = between(draw, low, self.on)
 
 
 def _surname(name: str) -> str:
@@ -242,13 +369,58 @@ def _certificates(
         found.append(_certificate(draw, CertificateKind.SERVICE_HANDBOOK, issued))
     for kid in kids:
         if kid.link is ChildLink.BIRTH and one_in(draw, 3):
-            issued = between(draw, max(adult, kid.birth_date.subtract(days=365)), kid.birth_date)
+            earliest = max(min(adult, kid.birth_date), kid.birth_date.subtract(days=365))
+            issued = between(draw, earliest, kid.birth_date)
             found.append(_certificate(draw, CertificateKind.BIRTH_PERMIT, issued))
     if len(kids) == 1 and one_in(draw, 2):
         joined = kids[0].adopted_on
         latest = max(joined, min(on, years_after(kids[0].birth_date, 14)))
         issued = between(draw, joined, latest)
         found.append(_certificate(draw, CertificateKind.HONOUR_CERTIFICATE, issued))
+    return tuple(found)
+
+
+def _returned(draw: st.DrawFn, certificate: Certificate, on: pendulum.Date) -> Certificate:
+    """The certificate, returned (收回) between its issue and ``on`` once in eight."""
+    if not one_in(draw, 8):
+        return certificate
+    returned = between(draw, certificate.issued, on)
+    return Certificate(
+        kind=certificate.kind,
+        number=certificate.number,
+        issued=certificate.issued,
+        returned=returned,
+    )
+
+
+BENEFITS = ("special_assistance", "reward_assistance")
+"""The benefits whose eligibility the generated confirmations confirm."""
+
+
+def _confirmations(
+    draw: st.DrawFn,
+    parents: tuple[Person, ...],
+    deaths: dict[int, pendulum.Date],
+    on: pendulum.Date,
+) -> tuple[Confirmation, ...]:
+    if not one_in(draw, 4):
+        return ()
+    found = []
+    for _ in range(draw(st.integers(1, 2))):
+        index = draw(st.integers(0, len(parents) - 1))
+        low = years_after(parents[index].birth_date, PARENT_AGE_AT_BIRTH)
+        high = deaths.get(index) or on
+        if low > high:
+            continue
+        serial = draw(st.integers(1, 9999))
+        found.append(
+            Confirmation(
+                benefit=draw(st.sampled_from(BENEFITS)),
+                parent=index,
+                confirmed=between(draw, low, high),
+                reference=f"TF-{serial:04d}" if one_in(draw, 2) else None,
+            )
+        )
     return tuple(found)
 
 

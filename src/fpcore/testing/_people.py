@@ -1,10 +1,12 @@
-"""Strategies for resident IDs, residences, persons, children and disabilities."""
+"""Strategies for resident IDs, residences, persons, children and disabilities, with
+their histories (hukou changes, reissued disability certificates)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -14,6 +16,7 @@ from fpcore.model import (
     ChildLink,
     Disability,
     Hukou,
+    HukouChange,
     Person,
     Residence,
     Sex,
@@ -32,6 +35,7 @@ _PERSON_FIRST_BIRTH = pendulum.Date(1920, 1, 1)
 _PERSON_LAST_BIRTH = pendulum.Date(2006, 12, 31)
 _CHILD_FIRST_BIRTH = pendulum.Date(1950, 1, 1)
 _FIRST_DISABILITY = pendulum.Date(1990, 1, 1)
+_FIRST_HUKOU_CHANGE = pendulum.Date(1958, 1, 1)
 
 HOME_REGION = "371121"
 """The sample county's code: the region code generated IDs shrink towards."""
@@ -165,6 +169,7 @@ def make_person(
     taken: set[str],
     surname: str | None = None,
     death: pendulum.Date | None = None,
+    hukou_changes: tuple[HukouChange, ...] = (),
 ) -> Person:
     """A person with these facts, a name and (usually) an ID not yet in ``taken``.
 
@@ -185,7 +190,58 @@ def make_person(
         resident_id=None if without_id else unique_id(region, birth, order, taken),
         no_id_reason=reason if without_id else None,
         death_date=death,
+        hukou_changes=hukou_changes,
     )
+
+
+_HUKOU_REASONS = {Hukou.URBAN: ("农转非", "招工", "升学"), Hukou.RURAL: ("非转农", "回乡")}
+
+
+def make_hukou_changes(
+    draw: st.DrawFn, start: Hukou, low: pendulum.Date, high: pendulum.Date
+) -> tuple[HukouChange, ...]:
+    """None (usually), one or two dated changes of class in ``[low, high]``, in order,
+    each to the other class (e.g. 农转非), with a reason or none."""
+    if low > high or not one_in(draw, 4):
+        return ()
+    changes: list[HukouChange] = []
+    current, since = start, low
+    for _ in range(2 if one_in(draw, 4) else 1):
+        on = between(draw, since, high)
+        current = Hukou.URBAN if current is Hukou.RURAL else Hukou.RURAL
+        reason = draw(st.sampled_from(_HUKOU_REASONS[current])) if not one_in(draw, 4) else None
+        changes.append(HukouChange(on=on, hukou=current, reason=reason))
+        since = on
+    return tuple(changes)
+
+
+def hukou_changes(
+    *,
+    start: Hukou = Hukou.RURAL,
+    min_on: dt.date = _FIRST_HUKOU_CHANGE,
+    max_on: dt.date = DEFAULT_ON,
+) -> st.SearchStrategy[tuple[HukouChange, ...]]:
+    """Hukou histories after ``start``: none, one or two changes in ``[min_on, max_on]``,
+    in order, each to the other class, as :attr:`Person.hukou_changes` holds them.
+
+    Shrinks towards no change.
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(hukou_changes(start=Hukou.RURAL))
+        ... def test_first_change_leaves_rural(changes: tuple[HukouChange, ...]) -> None:
+        ...     assert not changes or changes[0].hukou is Hukou.URBAN
+        >>> test_first_change_leaves_rural()
+    """
+    low, high = to_pendulum(min_on), to_pendulum(max_on)
+    if low > high:
+        raise InvalidArgument(f"min_on {min_on} is after max_on {max_on}")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[HukouChange, ...]:
+        return make_hukou_changes(draw, start, low, high)
+
+    return build()
 
 
 def unique_id(region: str, birth: dt.date, order: int, taken: set[str]) -> str:
@@ -211,7 +267,9 @@ def persons(
     """Valid persons: ID (or a reason for none) agreeing with birth date and sex.
 
     Births fall in ``[min_birth_date, max_birth_date]`` and not after ``on``; a death,
-    if any, falls between the birth and ``on``. Shrinks towards a living woman named
+    if any, falls between the birth and ``on``; hukou changes (unless ``hukou`` fixes
+    the class for life) fall after the 16th birthday, by the death and ``on``. Shrinks
+    towards a living woman named
     ``王丽``, rural, born 1970-01-01, with an ID from the sample county
     (``'371121197001010007'``), living in its first village.
 
@@ -232,14 +290,21 @@ def persons(
     def build(draw: st.DrawFn) -> Person:
         birth = between(draw, low, high, PERSON_ANCHOR)
         death = between(draw, birth, on_day) if allow_death and one_in(draw, 6) else None
+        start = hukou or draw(_HUKOUS)
+        changes = (
+            ()
+            if hukou
+            else make_hukou_changes(draw, start, years_after(birth, 16), death or on_day)
+        )
         return make_person(
             draw,
             birth=birth,
             sex=sex or draw(_SEXES),
-            hukou=hukou or draw(_HUKOUS),
+            hukou=start,
             residence=draw(residences(village)),
             taken=set(),
             death=death,
+            hukou_changes=changes,
         )
 
     return build()
@@ -260,7 +325,7 @@ def disabilities(
         >>> from hypothesis import Phase, find, settings
         >>> simplest = settings(database=None, phases=[Phase.generate], max_examples=1)
         >>> find(disabilities(), lambda d: True, settings=simplest)
-        Disability(grade=1, issued=Date(1990, 1, 1), recovered=None, certificate_number=None)
+        Disability(grade=1, issued=Date(1990, 1, 1), cancelled=None, certificate_number=None)
     """
     low = pendulum.Date(min_issued.year, min_issued.month, min_issued.day)
     high = pendulum.Date(max_issued.year, max_issued.month, max_issued.day)
@@ -276,15 +341,43 @@ def disabilities(
 
 
 def make_disability(
-    draw: st.DrawFn, low: pendulum.Date, high: pendulum.Date, last: pendulum.Date
+    draw: st.DrawFn,
+    low: pendulum.Date,
+    high: pendulum.Date,
+    last: pendulum.Date,
+    joined: pendulum.Date | None = None,
 ) -> Disability:
-    """A certificate issued in ``[low, high]``, maybe cancelled by ``last``."""
+    """A certificate issued in ``[low, high]``, maybe cancelled by ``last`` (not before
+    ``joined``, the day an adopted child joined its household)."""
     issued = between(draw, low, high)
-    recovered = between(draw, issued, max(issued, last)) if one_in(draw, 4) else None
+    first = max(issued, joined or issued)
+    cancelled = between(draw, first, max(first, last)) if one_in(draw, 4) else None
     number = f"残证{draw(st.integers(1, 99999)):05d}" if one_in(draw, 2) else None
     return Disability(
-        grade=draw(st.integers(1, 4)), issued=issued, recovered=recovered, certificate_number=number
+        grade=draw(st.integers(1, 4)), issued=issued, cancelled=cancelled, certificate_number=number
     )
+
+
+def make_disabilities(
+    draw: st.DrawFn,
+    low: pendulum.Date,
+    end: pendulum.Date,
+    *,
+    reissue: bool = True,
+    joined: pendulum.Date | None = None,
+) -> tuple[Disability, ...]:
+    """A child's certificates in ``[low, end]``: usually none; else one, perhaps
+    reissued (the next issued on or after the previous one's cancellation, perhaps of
+    another grade) up to three times in all, the last perhaps cancelled (recovery)."""
+    if not one_in(draw, 6):
+        return ()
+    found = [make_disability(draw, low, end, end, joined)]
+    while reissue and len(found) < 3 and one_in(draw, 3):
+        last = found[-1]
+        cancelled = last.cancelled or between(draw, max(last.issued, joined or low), end)
+        found[-1] = attrs.evolve(last, cancelled=cancelled)
+        found.append(make_disability(draw, cancelled, end, end, joined))
+    return tuple(found)
 
 
 def make_child(
@@ -300,15 +393,19 @@ def make_child(
     allow_death: bool = True,
     allow_disability: bool = True,
     sex: Sex | None = None,
+    parents: tuple[int, ...] | None = None,
+    reissue: bool = True,
 ) -> Child:
     """A child born on ``birth`` with coherent later events, all by ``on``."""
     chosen_sex = sex or draw(st.sampled_from([Sex.MALE, Sex.FEMALE]))
     joined = birth if adoption is None else adoption
     death = between(draw, joined, on) if allow_death and one_in(draw, 8) else None
     end = on if death is None else death
-    disability = None
-    if allow_disability and one_in(draw, 6):
-        disability = make_disability(draw, birth, end, end)
+    found = (
+        make_disabilities(draw, birth, end, reissue=reissue, joined=joined)
+        if allow_disability
+        else ()
+    )
     with_id = one_in(draw, 3)
     region = draw(_REGIONS)
     order = order_code(draw, chosen_sex)
@@ -322,7 +419,8 @@ def make_child(
         within_policy=not one_in(draw, 4) if within_policy is None else within_policy,
         resident_id=resident_id,
         death_date=death,
-        disability=disability,
+        disabilities=found,
+        parents=parents,
     )
 
 
@@ -339,9 +437,11 @@ def children(
     """Valid children on their own (no parents to agree with); every event by ``on``.
 
     An adopted child's adoption falls between the birth and ``on``, at most 14 years
-    after the birth; a death and a disability certificate fall between birth and ``on``
-    (the certificate before the death). Shrinks towards a living boy by birth, born
-    2000-01-01, within policy, without ID or disability.
+    after the birth; a death and disability certificates fall between birth and ``on``
+    (each certificate issued before the death; a reissue, perhaps of another grade, on
+    or after the previous certificate's cancellation). Shrinks towards a living boy by
+    birth, born 2000-01-01, within policy, without ID or disability, a child of every
+    parent of the household (``parents`` null).
 
     Example:
         >>> from hypothesis import given
