@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pendulum
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from fpcore.model import ChildLink, MarriageEnd, household_events, household_from_events
 from fpcore.synth import county_geography, synthetic_county
 from fpcore.tables import household_tables
 
@@ -19,8 +21,63 @@ def test_tables_equal_the_tables_of_the_objects(seed: int, size: int) -> None:
     county = synthetic_county(households=size, seed=seed)
     built = county.tables()
     from_objects = household_tables(county.households())  # every object passes its checks
+    assert built.keys() == from_objects.keys()
     for name, table in from_objects.items():
         assert_frame_equal(built[name], table)
+
+
+def test_a_larger_county_with_every_history_equals_its_objects() -> None:
+    # 4,000 households hold every kind of history the county draws
+    county = synthetic_county(households=4_000, seed=2)
+    households = county.households()
+    built = county.tables()
+    for name, table in household_tables(households).items():
+        assert_frame_equal(built[name], table)
+    assert any(len(h.marriages) == 2 for h in households)  # a remarriage
+    assert any(c.parents is not None for h in households for c in h.children)
+    assert any(
+        m.end is MarriageEnd.DIVORCE and len(m.spouses) == 2
+        for h in households
+        for m in h.marriages
+    )
+    assert any(m.end is MarriageEnd.DEATH for h in households for m in h.marriages)
+    assert any(p.hukou_changes for h in households for p in h.parents)
+    assert any(len(c.disabilities) == 2 for h in households for c in h.children)
+    assert any(h.honour_certificate and h.honour_certificate.returned for h in households)
+    assert any(h.confirmations for h in households)
+    assert any(
+        h.delivery_order(1) == 1 for h in households if len(h.children) > 1
+    )  # twins at a first delivery
+    assert any(c.link is ChildLink.ADOPTION for h in households for c in h.children)
+    assert built["households"]["marital_status"].null_count() > 0
+
+
+def test_confirmations_follow_the_qualifying_event_after_49() -> None:
+    county = synthetic_county(households=20_000, seed=5)
+    tables = county.tables()
+    confirmed = tables["confirmations"].join(tables["persons"], on="person_id")
+    assert confirmed.height > 0
+    assert (confirmed["benefit"] == "special_assistance").all()
+    households = county.households(confirmed["household_id"].unique().sort().to_list())
+    for household in households:
+        woman = household.mother or household.father
+        assert woman is not None
+        (child,) = household.children
+        disability = child.disabilities[0] if child.disabilities else None
+        event = child.death_date or (disability.issued if disability else None)
+        assert event is not None
+        assert event > woman.birth_date.add(years=49).subtract(days=1)
+        for confirmation in household.confirmations:
+            assert confirmation.confirmed >= event
+
+
+def test_histories_read_as_events_and_back() -> None:
+    for household in synthetic_county(households=300, seed=9).households():
+        events = household_events(household)
+        days = [e.on for e in events if e.on is not None]
+        assert days == sorted(days)
+        back = household_from_events(household.household_id, household.village, events)
+        assert back == household
 
 
 def test_same_seed_same_county_and_nothing_after_on() -> None:
@@ -32,6 +89,10 @@ def test_same_seed_same_county_and_nothing_after_on() -> None:
     latest = a["children"]["birth_date"].max()
     assert isinstance(latest, dt.date)
     assert latest <= on
+    index = on.year * 12 + on.month - 1
+    assert (a["hukou_spells"]["start_index"] <= index).all()
+    assert (a["parent_disabilities"]["issued_index"] <= index).all()
+    assert a["confirmations"].filter(pl.col("confirmed_index") > index).height == 0
 
 
 def test_default_county_has_the_report_shape() -> None:
