@@ -74,6 +74,7 @@ def test_every_payment_line_of_a_decision_has_its_payers() -> None:
             "mother": {"born": "1940-03-01"},
             "father": {"born": "1938-06-01"},
             "children": [{"born": "1965-05-01", "died": "1990-08-01"}],
+            "confirmed": {"mother": "2008-01-10", "father": "2008-01-10"},
         }
     )
     county = policies.get("county")

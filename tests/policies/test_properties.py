@@ -16,6 +16,7 @@ from fpcore.model import (
     Certificate,
     CertificateKind,
     Child,
+    Confirmation,
     ChildLink,
     Household,
     SecondChildQuota,
@@ -120,7 +121,9 @@ def test_the_county_fee_is_exactly_twice_the_base_from_the_waiver_month(
     born = household.children[0].birth_date.year
     first, last = max(born, 2003), min(born + 18, 2030)
     year = data.draw(st.integers(first, last) if first <= last else years, label="year")
-    county = _monthly(policies.get("county").evaluate(household, Year(year=year)))
+    # every couple (the default doubles the fee of rural couples only: a worked case)
+    county_policy = policies.get("county").with_setting("only_child_double_fee_couples", "all")
+    county = _monthly(county_policy.evaluate(household, Year(year=year)))
     base = _monthly(policies.get("shandong").evaluate(household, Year(year=year)))
     quota = household.second_child_quota
     assert quota is not None
@@ -183,23 +186,17 @@ def test_adding_a_living_child_never_raises_the_reward_or_special_assistance(
     policy = _policy(policy_id)
     old = _monthly(policy.evaluate(before, Year(year=year)))
     new = _monthly(policy.evaluate(after, Year(year=year)))
-    first = before.children[0]
-    # Known bug, reported and pinned as a strict xfail worked case
-    # ("a child born after the only child's death does not revive the reward"): the
-    # code lets a child who joins after the only child's death revive the reward.
-    revives = first.death_date is not None and Month.of(first.death_date) <= Month.of(joined)
     hid = before.household_id
     for month in Year(year=year).months():
-        if not revives:
-            assert _amount(new, "only_child_reward", hid, month) <= _amount(
-                old, "only_child_reward", hid, month
-            ), month
+        assert _amount(new, "only_child_reward", hid, month) <= _amount(
+            old, "only_child_reward", hid, month
+        ), month
         for who in {k[1] for k in (*old, *new) if k[0] == "special_assistance"}:
             assert _amount(new, "special_assistance", who, month) <= _amount(
                 old, "special_assistance", who, month
             ), (who, month)
         if Month.of(joined) <= month:
-            assert _amount(new, "only_child_reward", hid, month) == ZERO or revives
+            assert _amount(new, "only_child_reward", hid, month) == ZERO
             sa = [k for k in new if k[0] == "special_assistance" and month in new[k]]
             assert not sa, f"special assistance after a new child joined: {sa} in {month}"
 
@@ -214,11 +211,19 @@ def with_the_only_child_dead(draw: st.DrawFn) -> Change:
     child = household.children[0]
     reference = household.mother or household.parents[0]
     year = min(max(reference.birth_date.year + 49 + draw(st.integers(-3, 15)), 2008), 2030)
-    earliest = child.adopted_on
-    if child.disability is not None:
-        earliest = max(earliest, child.disability.issued)
+    earliest = max([child.adopted_on, *(d.issued for d in child.disabilities)])
     died = _day(draw, max(earliest, pendulum.Date(year - 5, 1, 1)), pendulum.Date(year, 12, 31))
-    dead = attrs.evolve(household, children=(attrs.evolve(child, death_date=died),))
+    # the death is a new qualifying event: confirmed on the day for the parents then alive
+    confirmed = tuple(
+        Confirmation(benefit="special_assistance", parent=i, confirmed=died)
+        for i, p in enumerate(household.parents)
+        if p.death_date is None or p.death_date >= died
+    )
+    dead = attrs.evolve(
+        household,
+        children=(attrs.evolve(child, death_date=died),),
+        confirmations=household.confirmations + confirmed,
+    )
     return household, dead, died, year
 
 
@@ -233,8 +238,9 @@ def test_the_only_childs_death_never_lowers_special_assistance(
     new = _monthly(policy.evaluate(dead, Year(year=year)))
     reference = dead.mother or dead.parents[0]
     turns_49 = month_reaching_age(reference.birth_date, 49)
+    linked = dead.parents_of(dead.children[0])
     for month in Year(year=year).months():
-        for parent in dead.parents:
+        for index, parent in enumerate(dead.parents):
             who = policies.ADAPTER.person_id(parent)
             before = _amount(old, "special_assistance", who, month)
             after = _amount(new, "special_assistance", who, month)
@@ -242,7 +248,11 @@ def test_the_only_childs_death_never_lowers_special_assistance(
                 assert after > ZERO, (who, month)
             assert after >= before, (who, month)  # a death pays at least a disability
             lives = parent.death_date is None or Month.of(parent.death_date) >= month
-            if lives and month.index >= max(turns_49.index, Month.of(died).index):
+            # a parent of the child (per individual: a step-parent has no own child)
+            # past both the woman's and the parent's own 49th birthday, whoever survives
+            own_49 = month_reaching_age(parent.birth_date, 49)
+            start = max(turns_49.index, own_49.index, Month.of(died).index)
+            if lives and index in linked and month.index >= start:
                 assert after > ZERO, f"{who}: woman 49+, only child dead, unpaid in {month}"
 
 
@@ -277,6 +287,7 @@ def test_the_reward_is_paid_up_to_the_18th_birthday_month_and_not_after(
     turns_18 = month_reaching_age(child.birth_date, 18)
     assume(child.birth_date < pendulum.Date(2016, 1, 1))
     assume(Month.of(certificate.issued).index <= turns_18.index)
+    assume(certificate.returned is None or Month.of(certificate.returned).index > turns_18.index)
     assume(turns_18.start >= pendulum.Date(2002, 9, 1))
     assume(child.death_date is None or Month.of(child.death_date).index > turns_18.index)
     assume(all(p.death_date is None or p.death_date >= turns_18.start for p in household.parents))
