@@ -237,7 +237,10 @@ def household_tables(households: Iterable[Household]) -> dict[str, pl.DataFrame]
 
 
 def _add_household(
-    columns: dict[str, dict[str, list[Any]]], household_id: int, first_person: int, household: Household
+    columns: dict[str, dict[str, list[Any]]],
+    household_id: int,
+    first_person: int,
+    household: Household,
 ) -> None:
     homes, persons = columns["households"], columns["persons"]
     homes["household_id"].append(household_id)

@@ -52,9 +52,9 @@ from fpcore.model import (
     CertificateKind,
     Child,
     ChildLink,
+    Confirmation,
     Disability,
     Household,
-    Confirmation,
     Hukou,
     HukouChange,
     Marriage,
@@ -96,8 +96,9 @@ def _parent(spec: dict[str, Any], sex: Sex, sequence: int) -> Person:
         death_date=_optional_date(spec.get("died")),
         hukou_changes=tuple(
             # YAML 1.1 reads a bare ``on`` key as true
-            HukouChange(on=_date(c.get("on", c.get(True))), hukou=Hukou(c["hukou"]),
-                        reason=c.get("reason"))
+            HukouChange(
+                on=_date(c.get("on", c.get(True))), hukou=Hukou(c["hukou"]), reason=c.get("reason")
+            )
             for c in spec.get("hukou_changes", [])
         ),
     )
@@ -144,9 +145,9 @@ def _marriages(spec: dict[str, Any], roles: dict[str, int]) -> tuple[Marriage, .
 
 
 def _honour_certificate(value: Any) -> Certificate:
-    issued, returned = (value.get("issued"), value.get("returned")) if isinstance(
-        value, dict
-    ) else (value, None)
+    issued, returned = (
+        (value.get("issued"), value.get("returned")) if isinstance(value, dict) else (value, None)
+    )
     return Certificate(
         kind=CertificateKind.HONOUR_CERTIFICATE,
         number="DZ-0001",

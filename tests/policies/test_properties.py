@@ -16,8 +16,8 @@ from fpcore.model import (
     Certificate,
     CertificateKind,
     Child,
-    Confirmation,
     ChildLink,
+    Confirmation,
     Household,
     SecondChildQuota,
     Sex,
@@ -173,6 +173,14 @@ def with_a_new_child(draw: st.DrawFn) -> Change:
             link=ChildLink.ADOPTION,
             adoption_date=adopted,
         )
+    # the new child is the parents' who are alive when it joins
+    alive = tuple(
+        i
+        for i, p in enumerate(household.parents)
+        if p.death_date is None or p.death_date > child.adopted_on
+    )
+    assume(alive)
+    child = attrs.evolve(child, parents=alive)
     larger = attrs.evolve(household, children=(*household.children, child))
     return household, larger, child.adopted_on, year
 
@@ -241,7 +249,7 @@ def test_the_only_childs_death_never_lowers_special_assistance(
     linked = dead.parents_of(dead.children[0])
     for month in Year(year=year).months():
         for index, parent in enumerate(dead.parents):
-            who = policies.ADAPTER.person_id(parent)
+            who = policies.person_role(parent)
             before = _amount(old, "special_assistance", who, month)
             after = _amount(new, "special_assistance", who, month)
             if before > ZERO:

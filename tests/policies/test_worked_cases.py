@@ -7,7 +7,7 @@ import pytest
 from fpcore.model import Household, Sex
 from fpcore.money import ZERO, Money
 from fpcore.periods import parse_period
-from fpcore.policies import ADAPTER, get
+from fpcore.policies import ADAPTER, get, person_role
 from tests.policies.casebook import Case, load_cases
 
 CASES = load_cases()
@@ -22,7 +22,7 @@ def _param(case: Case) -> object:
 def _role_ids(household: Household) -> dict[str, object]:
     roles: dict[str, object] = {"household": ADAPTER.household_id(household)}
     for person in household.parents:
-        roles["mother" if person.sex is Sex.FEMALE else "father"] = ADAPTER.person_id(person)
+        roles["mother" if person.sex is Sex.FEMALE else "father"] = person_role(person)
     return roles
 
 

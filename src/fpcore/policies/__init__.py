@@ -20,6 +20,7 @@ from fpcore.policies._catalogue import (
     get,
     list_policies,
     national,
+    person_role,
     shandong,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "list",
     "list_policies",
     "national",
+    "person_role",
     "shandong",
 ]

@@ -521,8 +521,13 @@ def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
 @fact(
     "household",
     "bool",
-    columnar=lambda m: (_col("certificate_index") <= m.index)
-    & (_col("certificate_return_index").is_null() | (_col("certificate_return_index") > m.index)),
+    columnar=lambda m: (
+        (_col("certificate_index") <= m.index)
+        & (
+            _col("certificate_return_index").is_null()
+            | (_col("certificate_return_index") > m.index)
+        )
+    ),
 )
 def honour_certificate_held(household: Household, month: Month) -> bool:
     """The couple holds the honour certificate (独生子女父母光荣证) in the month: issued by

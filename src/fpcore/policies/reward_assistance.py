@@ -46,8 +46,8 @@ from fpcore.policies._facts import (
 )
 from fpcore.rules import (
     Citation,
-    Expr,
     Condition,
+    Expr,
     Rule,
     Setting,
     any_of,
@@ -158,8 +158,7 @@ _CONDITIONS = (
     ),
     Condition(
         code="NO_OUT_OF_POLICY_BIRTH_SINCE_1973",
-        test=_children(own_out_of_policy_births_since_1973, out_of_policy_births_since_1973)
-        == 0,
+        test=_children(own_out_of_policy_births_since_1973, out_of_policy_births_since_1973) == 0,
         en="no birth in breach of family-planning rules since 1973",
         zh="1973年以来没有违反计划生育法律法规和政策规定生育",
         only_when={COMPLIANCE_WINDOW.name: "since-1973"},

@@ -89,16 +89,14 @@ CONFIRMATION = Setting(
 )
 
 _LIVING = own_living_children
-_DISABLED = own_child_disability_grade <= param(
-    "special_assistance.max_disability_grade", "int"
-)
+_DISABLED = own_child_disability_grade <= param("special_assistance.max_disability_grade", "int")
 # the month the current qualifying spell began: the last own child's death, or the issue
 # of the disability certificate in force (a reissue or regrade is a new start)
 _QUALIFYING_SINCE = where(_LIVING == 0, own_last_child_death, own_child_disabled_since)
 # whose 49th birthday starts the payment: the woman's while she lives; after her death,
 # hers still for a survivor already receiving at her death (she had turned 49 and the
 # child had died or been certified), else the survivor's own as a single parent
-_SURVIVOR_KEEPS = (woman_turning_49 <= woman_death_month) & (_QUALIFYING_SINCE <= woman_death_month)
+_SURVIVOR_KEEPS = (woman_turning_49 <= woman_death_month) & (woman_death_month >= _QUALIFYING_SINCE)
 _REFERENCE_49 = where(
     is_woman | woman_turning_49.is_missing(),
     month_turning_49,

@@ -15,6 +15,10 @@ from fpcore.rules._parameters import Citation
 __all__ = ["Condition", "Rule", "RuleException"]
 
 
+def _settings_dict(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Condition:
     """One named condition of a rule: a stable reason code, a test and its wording.
@@ -35,7 +39,7 @@ class Condition:
     test: Expr = attrs.field(converter=lift)
     en: str = ""
     zh: str = ""
-    only_when: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    only_when: Mapping[str, str] = attrs.field(factory=dict, converter=_settings_dict)
     citation: Citation | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -11,7 +11,7 @@ from fpcore.errors import InvalidInput, InvalidTransition, Problem, UnknownName
 from fpcore.model import Household, Person
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month
-from fpcore.policies import ADAPTER, get
+from fpcore.policies import get, person_role
 from fpcore.rules import Decision, Policy
 from fpcore.workflows._steps import (
     DEFAULT_NOTICE_DAYS,
@@ -31,7 +31,7 @@ from fpcore.workflows._steps import (
 
 def beneficiary_key(person: Person) -> str:
     """A parent's beneficiary key as the catalogue's decisions use it (``mother``/``father``)."""
-    return str(ADAPTER.person_id(person))
+    return person_role(person)
 
 
 def beneficiary_person(household: Household, beneficiary: str) -> Person | None:
