@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from fpcore.errors import InvalidInput
 from fpcore.model import (
+    MAX_DEPOSITS,
     Child,
     County,
     Disability,
@@ -292,7 +293,7 @@ def test_huge_and_deep_input() -> None:
 
 def test_larger_documents_are_fine() -> None:
     h = sample_household()
-    many = attrs.evolve(h, deposits=h.deposits * 500)
+    many = attrs.evolve(h, deposits=h.deposits * MAX_DEPOSITS)
     assert loads(dumps(many), Household) == many
 
 

@@ -23,6 +23,15 @@ from fpcore.model._household import (
     Household,
     SecondChildQuota,
 )
+from fpcore.model._limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_CERTIFICATES,
+    MAX_CHILDREN,
+    MAX_DEPOSITS,
+    MAX_PARENTS,
+    MAX_TEXT_CHARS,
+)
 from fpcore.model._people import Child, Disability, Person, Residence
 from fpcore.model._resident_id import (
     check_digit,
@@ -34,6 +43,13 @@ from fpcore.model._resident_id import (
 from fpcore.model._samples import sample_county, sample_household
 
 __all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "MAX_CERTIFICATES",
+    "MAX_CHILDREN",
+    "MAX_DEPOSITS",
+    "MAX_PARENTS",
+    "MAX_TEXT_CHARS",
     "MIN_PARENT_AGE_AT_BIRTH",
     "Certificate",
     "CertificateKind",

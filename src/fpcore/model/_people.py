@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import pendulum
 
+from fpcore.errors import shown
 from fpcore.model._checks import Collector, to_date, to_optional_date
 from fpcore.model._enums import ChildLink, Hukou, Sex
 from fpcore.model._resident_id import (
@@ -77,7 +78,7 @@ class Residence:
             and self.township.isdigit()
             and len(self.township) == _TOWNSHIP_CODE_DIGITS
         ):
-            check.add("township", f"{self.township!r} is not a 9-digit township code")
+            check.add("township", f"{shown(self.township)} is not a 9-digit township code")
         elif village_ok and not (
             self.village.isascii()
             and self.village.isdigit()
@@ -86,7 +87,7 @@ class Residence:
         ):
             check.add(
                 "village",
-                f"{self.village!r} is not a 12-digit village code in township {self.township}",
+                f"{shown(self.village)} is not a 12-digit village code in township {self.township}",
             )
         check.raise_if_any()
 
@@ -183,7 +184,7 @@ class Disability:
     def __attrs_post_init__(self) -> None:
         check = Collector()
         if isinstance(self.grade, bool) or not isinstance(self.grade, int):
-            check.add("grade", f"{self.grade!r} is not a whole number")
+            check.add("grade", f"{shown(self.grade)} is not a whole number")
         elif not 1 <= self.grade <= 4:
             check.add("grade", f"{self.grade} is not a disability grade (expected 1, 2, 3 or 4)")
         issued_ok = check.date("issued", self.issued)
@@ -232,7 +233,7 @@ class Child:
         birth_ok = check.date("birth_date", self.birth_date)
         check.choice("link", self.link, ChildLink)
         if not isinstance(self.within_policy, bool):
-            check.add("within_policy", f"{self.within_policy!r} is not true or false")
+            check.add("within_policy", f"{shown(self.within_policy)} is not true or false")
         if check.date("adoption_date", self.adoption_date, optional=True):
             assert self.adoption_date is not None
             if self.link is ChildLink.BIRTH:

@@ -21,7 +21,7 @@ import pendulum
 from fpcore.model import Child, Household, Hukou, Person, Sex
 from fpcore.periods import Month, month_reaching_age
 from fpcore.rules import Fact, fact
-from fpcore.tables import siblings_alive_at_join
+from fpcore.tables import most_children_alive_together as _most_together
 
 if TYPE_CHECKING:
     import polars as pl
@@ -203,12 +203,7 @@ def living_daughters(household: Household, month: Month) -> int:
 )
 def most_children_alive_together(household: Household, month: Month) -> int:
     """The most children the household has had alive at one time, up to the month."""
-    counts = [
-        siblings_alive_at_join(household.children, i) + 1
-        for i, c in enumerate(household.children)
-        if _joined(c, month.index)
-    ]
-    return max(counts, default=0)
+    return _most_together(household.children, month.index)  # one sweep, cached
 
 
 @fact(
