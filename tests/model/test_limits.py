@@ -19,8 +19,8 @@ from fpcore.model import (
     Sex,
     sample_household,
 )
-from fpcore.policies import get
 from fpcore.periods import Year
+from fpcore.policies import get
 from fpcore.serialization import dumps, loads
 
 D = pendulum.Date
@@ -38,7 +38,7 @@ def children(count: int) -> tuple[Child, ...]:
 
 
 def test_the_limits_are_stated() -> None:
-    assert (EARLIEST_DATE, LATEST_DATE) == (D(1850, 1, 1), D(2199, 12, 31))
+    assert (D(1850, 1, 1), D(2199, 12, 31)) == (EARLIEST_DATE, LATEST_DATE)
     assert MAX_CHILDREN == 100
 
 
