@@ -1,192 +1,21 @@
-"""Worked legal cases as data: a compact household spec, expanded into a Household.
+"""The project's worked legal cases (``tests/policy_cases/*.yaml``).
 
-A case file (``tests/policy_cases/*.yaml``) is a list of cases::
-
-    - name: the reward is paid in the month of the 18th birthday
-      policy: county            # a catalogue id
-      period: 2017-05           # any period text
-      settings: {only_child_reward_last_month: month_before}   # optional
-      household:
-        mother: {born: 1970-05-01, hukou: rural}               # died:, id: false
-        father: {born: 1968-08-08, hukou: urban}
-        status: married                                         # or widowed / divorced
-        children:
-          - {born: 1999-05-31, sex: male}                       # died:, adopted:,
-                                                                # out_of_policy: true,
-                                                                # disability: {grade: 2,
-                                                                #   issued: ..., recovered: ...}
-        honour_certificate: 2000-03-15
-        quota: {granted: 2004-01-10, waived: 2004-06-01}
-        birth_permit: 2005-01-01
-      expect:                   # totals over the period; absent = 0
-        only_child_reward: {household: "10.00"}
-        reward_assistance: {mother: "960.00", father: "0.00"}
-      because: the first sentence a clerk would say
-      xfail_reason: optional; the code is known to disagree with the sources (a reported
-        bug): the case states what the sources say and is run as a strict xfail
-
-Beneficiaries are named by role: ``household``, ``mother``, ``father`` (a single
-parent is ``mother`` or ``father`` by sex).
+The format, the compact household form, the loader and the runner are public in
+:mod:`fpcore.testing.cases`; this module only says where the project keeps its cases.
 """
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
-from typing import Any
 
-import attrs
-import pendulum
-import yaml
+from fpcore.testing import cases
+from fpcore.testing.cases import Case, build_household
 
-from fpcore.model import (
-    Certificate,
-    CertificateKind,
-    Child,
-    ChildLink,
-    Disability,
-    Household,
-    Hukou,
-    MaritalStatus,
-    Person,
-    Residence,
-    SecondChildQuota,
-    Sex,
-    make_resident_id,
-)
-from fpcore.money import Money
+__all__ = ["CASES_DIR", "Case", "build_household", "load_cases"]
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "policy_cases"
-_RESIDENCE = Residence(township="371121100", village="371121100201")
-_REGION = "371121"
-
-
-def _date(value: Any) -> pendulum.Date:
-    if isinstance(value, datetime.date):
-        return pendulum.Date(value.year, value.month, value.day)
-    return pendulum.Date.fromisoformat(str(value))
-
-
-def _optional_date(value: Any) -> pendulum.Date | None:
-    return None if value is None else _date(value)
-
-
-def _parent(spec: dict[str, Any], sex: Sex, sequence: int) -> Person:
-    born = _date(spec["born"])
-    with_id = spec.get("id", True)
-    return Person(
-        name="李秀英" if sex is Sex.FEMALE else "王建国",
-        sex=sex,
-        birth_date=born,
-        hukou=Hukou(spec.get("hukou", "rural")),
-        residence=_RESIDENCE,
-        resident_id=make_resident_id(_REGION, born, sequence, sex) if with_id else None,
-        no_id_reason=None if with_id else "household register only",
-        death_date=_optional_date(spec.get("died")),
-    )
-
-
-def _child(spec: dict[str, Any]) -> Child:
-    disability = spec.get("disability")
-    adopted = _optional_date(spec.get("adopted"))
-    return Child(
-        name="王小明",
-        sex=Sex(spec.get("sex", "male")),
-        birth_date=_date(spec["born"]),
-        link=ChildLink.ADOPTION if adopted else ChildLink.BIRTH,
-        adoption_date=adopted,
-        within_policy=not spec.get("out_of_policy", False),
-        death_date=_optional_date(spec.get("died")),
-        disability=None
-        if disability is None
-        else Disability(
-            grade=int(disability["grade"]),
-            issued=_date(disability["issued"]),
-            recovered=_optional_date(disability.get("recovered")),
-        ),
-    )
-
-
-def build_household(spec: dict[str, Any]) -> Household:
-    """Expand a compact case spec into a valid Household."""
-    parents: list[Person] = []
-    if "mother" in spec:
-        parents.append(_parent(spec["mother"], Sex.FEMALE, 20))
-    if "father" in spec:
-        parents.append(_parent(spec["father"], Sex.MALE, 21))
-    certificates: list[Certificate] = []
-    if "honour_certificate" in spec:
-        certificates.append(
-            Certificate(
-                kind=CertificateKind.HONOUR_CERTIFICATE,
-                number="DZ-0001",
-                issued=_date(spec["honour_certificate"]),
-            )
-        )
-    if "birth_permit" in spec:
-        certificates.append(
-            Certificate(
-                kind=CertificateKind.BIRTH_PERMIT,
-                number="SY-0001",
-                issued=_date(spec["birth_permit"]),
-            )
-        )
-    quota = spec.get("quota")
-    default_status = "married" if len(parents) == 2 else "widowed"
-    return Household(
-        household_id=spec.get("id", "CASE-1"),
-        village=_RESIDENCE.village,
-        parents=tuple(parents),
-        marital_status=MaritalStatus(spec.get("status", default_status)),
-        children=tuple(_child(c) for c in spec.get("children", [])),
-        certificates=tuple(certificates),
-        second_child_quota=None
-        if quota is None
-        else SecondChildQuota(
-            granted=_date(quota["granted"]), waived=_optional_date(quota.get("waived"))
-        ),
-    )
-
-
-@attrs.frozen
-class Case:
-    """One worked case read from a file."""
-
-    file: str
-    name: str
-    policy: str
-    period: str
-    settings: dict[str, str]
-    household: Household
-    expect: dict[str, dict[str, Money]]
-    because: str
-    xfail_reason: str = ""
-
-    @property
-    def id(self) -> str:
-        return f"{self.file}: {self.name}"
 
 
 def load_cases() -> list[Case]:
     """Every case of every file in ``tests/policy_cases``, in file order."""
-    cases: list[Case] = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
-            expect = {
-                benefit: {who: Money(str(amount)) for who, amount in by_role.items()}
-                for benefit, by_role in (raw.get("expect") or {}).items()
-            }
-            cases.append(
-                Case(
-                    file=path.name,
-                    name=str(raw["name"]),
-                    policy=str(raw.get("policy", "county")),
-                    period=str(raw["period"]),
-                    settings={str(k): str(v) for k, v in (raw.get("settings") or {}).items()},
-                    household=build_household(raw["household"]),
-                    expect=expect,
-                    because=str(raw.get("because", "")),
-                    xfail_reason=str(raw.get("xfail_reason", "")),
-                )
-            )
-    return cases
+    return cases.load_cases(*sorted(CASES_DIR.glob("*.yaml")))

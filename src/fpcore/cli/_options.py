@@ -28,8 +28,10 @@ class Lang(enum.StrEnum):
     zh = "zh"
 
 
-def check_policy(value: str) -> str:
+def check_policy(value: str | None) -> str | None:
     """A catalogue policy id, or a usage error with the closest id."""
+    if value is None:
+        return None
     from fpcore.policies import list_policies
 
     known = list_policies()
