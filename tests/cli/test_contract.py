@@ -240,3 +240,39 @@ def test_a_missing_batch_extra_names_its_install_command() -> None:
         "indicators", str(register_dir), "--year", "2008", "--json", prelude=hide("polars")
     )
     assert json_error(as_json.stderr)["error"] == "missing_extra"
+
+
+def loaded_by(*args: str) -> set[str]:
+    """The top-level packages and fpcore modules a command leaves in ``sys.modules``."""
+    code = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.__stderr__))\n"
+        "from fpcore.cli import main\n"
+        "main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    names: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
+    return {n if n.startswith("fpcore") else n.split(".")[0] for n in names}
+
+
+def test_each_command_loads_only_what_it_needs() -> None:
+    help_modules = loaded_by("--help")
+    assert not help_modules & {"fpcore.policies", "fpcore.model", "rich", "pendulum"}
+    evaluate = loaded_by("evaluate", str(HOUSEHOLD), "--period", "2008", "--json")
+    assert "fpcore.policies" in evaluate
+    unneeded = {
+        "polars",
+        "numpy",
+        "pydantic",
+        "yaml",
+        "hypothesis",
+        "rich",
+        "fpcore.workflows",
+        "fpcore.indicators",
+        "fpcore.scenario",
+        "fpcore.synth",
+        "fpcore.rules._batch",
+    }
+    assert not evaluate & unneeded, evaluate & unneeded
