@@ -276,3 +276,22 @@ def test_each_command_loads_only_what_it_needs() -> None:
         "fpcore.rules._batch",
     }
     assert not evaluate & unneeded, evaluate & unneeded
+
+
+def test_library_parts_behind_extras_name_their_install_command() -> None:
+    code = hide("numpy", "polars", "yaml") + (
+        "from fpcore.synth import synthetic_county\n"
+        "from fpcore.testing.cases import parse_cases\n"
+        "for call in (lambda: synthetic_county(households=10), lambda: parse_cases('[]')):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except ModuleNotFoundError as error:\n"
+        "        print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.stdout.splitlines() == [
+        'synthetic_county needs the batch extra: pip install "fpcore[batch]"',
+        'worked-case files need PyYAML: pip install "fpcore[testing]"',
+    ], done.stderr

@@ -415,12 +415,11 @@ def _catalogue_policy(case: Case) -> Policy:
 def _reform_policy(path: str) -> Policy:
     """A policy from a reform file (YAML, JSON or TOML) read by the catalogue's reform
     reader (``fpcore.policies.reform_from_document``)."""
-    import importlib
+    import fpcore.policies
 
-    try:
-        reforms = importlib.import_module("fpcore.policies._reforms")
-    except ModuleNotFoundError:
-        raise InvalidInput("this fpcore cannot read reform files", path=path) from None
+    reader = getattr(fpcore.policies, "reform_from_document", None)
+    if reader is None:
+        raise InvalidInput("this fpcore cannot read reform files", path=path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
@@ -432,7 +431,7 @@ def _reform_policy(path: str) -> Policy:
     else:
         document = _load_yaml(text, path)  # YAML is a superset of JSON
     try:
-        policy: Policy = reforms.reform_from_document(document)
+        policy: Policy = reader(document)
     except InvalidInput as error:
         raise error.under(path) from None
     return policy
