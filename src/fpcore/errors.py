@@ -37,9 +37,13 @@ SHOWN_CHARS = 80
 _MAX_MESSAGE_CHARS = 400
 _MAX_PATH_CHARS = 200
 
-# 18-character (17 digits and a check digit) and 15-digit resident IDs, as whole tokens
+# resident IDs as whole tokens: 6-digit region, birth date, sequence and check character
+# (18 characters), or the old 15-digit form with a 2-digit year
+_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 _RESIDENT_ID = re.compile(
-    r"(?<![0-9A-Za-z])([0-9]{6})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx]|[0-9]{4})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])([1-9][0-9]{5})"
+    rf"((?:18|19|20)[0-9]{{2}}{_DAY}(?=[0-9]{{3}}[0-9Xx])|[0-9]{{2}}{_DAY}(?=[0-9]{{3}}(?![0-9])))"
+    r"([0-9]{3}[0-9Xx]|[0-9]{3})(?![0-9A-Za-z])"
 )
 
 

@@ -88,17 +88,18 @@ def unknown(kind: str, name: str, known: Sequence[str]) -> typer.BadParameter:
 
 
 def read_input(path: Path | str) -> bytes:
-    """The bytes of a file, or of stdin for ``-``.
+    """The bytes of a file, or of stdin for ``-``, through fpcore's guarded reading: a
+    file larger than a document may be, a directory, a device or a FIFO is refused
+    before anything is read.
 
     Raises:
         InvalidInput: the file cannot be read; the message names it and says why.
     """
+    from fpcore._json import read_limited
+
     if str(path) == STDIN:
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path} ({error.strerror})") from None
+        return read_limited(sys.stdin.buffer)
+    return read_limited(Path(path))
 
 
 def input_name(path: Path | str) -> str:

@@ -133,6 +133,7 @@ class Person:
             assert self.death_date is not None
             if self.death_date < self.birth_date:
                 check.add("death_date", f"{self.death_date} is before the birth date")
+        check.text("no_id_reason", self.no_id_reason, optional=True)
         _check_identity(
             check, self.resident_id, self.birth_date, self.sex, no_id_reason=self.no_id_reason
         )

@@ -21,6 +21,7 @@ from fpcore.serialization._documents import (
     from_document,
     loads,
     parse_json,
+    read_limited,
     to_document,
 )
 from fpcore.serialization._schema import json_schema
@@ -36,6 +37,7 @@ __all__ = [
     "make_converter",
     "parse_date",
     "parse_json",
+    "read_limited",
     "structure",
     "to_document",
     "unstructure",
