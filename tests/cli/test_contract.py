@@ -162,6 +162,10 @@ def test_demo_options_are_checked() -> None:
     unknown = fpcore("demo", "--policy", "nope")
     assert unknown.returncode == 2
     assert "unknown policy 'nope'" in unknown.stderr
+    for year in ("0", "99999"):
+        far = fpcore("demo", "--year", year)
+        assert far.returncode == 2
+        assert "Invalid value for '--year'" in far.stderr
     day = fpcore("demo", "--on", "2008-02-30", "--households", "0")
     assert day.returncode == 2
     assert "Invalid value for '--on'" in day.stderr
@@ -178,6 +182,8 @@ def test_demo_options_are_checked() -> None:
         ["notice", str(HOUSEHOLD)],
         ["notice", str(APPLICATIONS), "--posted-on", "soon"],
         ["register", str(HOUSEHOLD), "--applications", "missing.json"],
+        ["indicators", "tests/indicators/data/register", "--year", "0"],
+        ["demo", "--year", "-1"],
         ["register", str(HOUSEHOLD), "--period", "2008Q1", "--copy", "secret"],
         ["demo", str(APPLICATIONS), "--households", "0"],
     ],

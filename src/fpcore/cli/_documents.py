@@ -103,7 +103,9 @@ def demo(
         int,
         typer.Option(min=0, help="households of the synthetic county (0: skip the county)"),
     ] = 168_000,
-    year: Annotated[int, typer.Option(help="the year to evaluate the county for")] = 2008,
+    year: Annotated[
+        int, typer.Option(help="the year to evaluate the county for", min=1850, max=2199)
+    ] = 2008,
 ) -> None:
     """The sample household (what fpcore sees in it, its entitlements over the years),
     then a synthetic county evaluated for a year, by township and payer, with a what-if."""

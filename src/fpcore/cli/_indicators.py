@@ -43,7 +43,7 @@ def indicators(
             metavar="REGISTER_DIR",
         ),
     ],
-    year: Annotated[int, typer.Option(help="the calendar year, e.g. 2008")],
+    year: Annotated[int, typer.Option(help="the calendar year, e.g. 2008", min=1850, max=2199)],
     by: Annotated[_By, typer.Option(help="the finest area level to report")] = _By.township,
     basis: Annotated[
         _Basis, typer.Option(help="population basis: registered (户籍) or resident (常住)")

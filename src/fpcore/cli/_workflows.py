@@ -142,6 +142,7 @@ def register(
 ) -> None:
     """Print the cash payment register (现金发放花名册) of a period, by township and village."""
     from fpcore.cli._options import period_notes
+    from fpcore.errors import InvalidInput
     from fpcore.model import sample_county
     from fpcore.periods import parse_period
     from fpcore.policies import get
@@ -150,7 +151,10 @@ def register(
     households = read_population(population)
     chosen = get(policy)
     when = parse_period(period)
-    waiting = loads_applications(read_input(applications)) if applications else []
+    try:
+        waiting = loads_applications(read_input(applications)) if applications else []
+    except InvalidInput as error:
+        raise error.under("--applications") from None
     period_notes(chosen, when)
     built = payment_register(households, chosen, when, county=sample_county(), applications=waiting)
     shown = Copy(copy.value)
