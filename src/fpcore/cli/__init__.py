@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = ("_documents", "_policies", "_indicators", "_workflows", "_cases")
+_COMMAND_MODULES = ("_documents", "_policies", "_indicators", "_workflows", "_cases", "_serve")
 
 
 def _load_app() -> typer.Typer:

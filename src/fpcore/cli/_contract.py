@@ -43,6 +43,8 @@ _EXTRAS = {
     "pyarrow": "batch",
     "yaml": "testing",
     "hypothesis": "testing",
+    "starlette": "server",
+    "uvicorn": "server",
 }
 
 

@@ -22,17 +22,21 @@ from fpcore.policies._catalogue import (
     national,
     shandong,
 )
+from fpcore.policies._reforms import REFORM_SCHEMA_VERSION, reform_from_document, reform_schema
 
 # the catalogue's documented name is fpcore.policies.list()
 list = list_policies
 
 __all__ = [
     "ADAPTER",
+    "REFORM_SCHEMA_VERSION",
     "SETTINGS",
     "county",
     "get",
     "list",
     "list_policies",
     "national",
+    "reform_from_document",
+    "reform_schema",
     "shandong",
 ]

@@ -13,6 +13,7 @@ Example:
 """
 
 from fpcore.serialization._converter import make_converter, parse_date, structure, unstructure
+from fpcore.serialization._decision_schema import decision_schema
 from fpcore.serialization._documents import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "MAX_NESTING",
     "SCHEMA_VERSION",
+    "decision_schema",
     "dumps",
     "from_document",
     "json_schema",
