@@ -140,6 +140,29 @@ def _citation(raw: object, path: str, problems: list[Problem]) -> Citation | Non
     return Citation(**{key: raw[key] for key in _CITATION_KEYS if key in raw})
 
 
+def _put(
+    timeline: Parameter,
+    start: pendulum.Date,
+    value: Any,
+    citation: Citation,
+    until: pendulum.Date | None,
+) -> Parameter:
+    """``value`` in force from ``start``; with ``until``, the timeline resumes after it."""
+    changed = timeline.with_value(start, value, citation, until=until)
+    if until is None:
+        return changed
+    resume = until.add(days=1)
+    for i, entry in enumerate(timeline.values):
+        later = timeline.values[i + 1].start if i + 1 < len(timeline.values) else None
+        covers = entry.start <= resume and (entry.until is None or entry.until >= resume)
+        if covers and (later is None or later > resume):
+            end = entry.until
+            if later is not None and (end is None or end >= later):
+                end = later.subtract(days=1)
+            return changed.with_value(resume, entry.value, entry.citation, until=end)
+    return changed
+
+
 def _parameter(
     base: Parameter, raw: object, path: str, problems: list[Problem]
 ) -> Parameter | None:
@@ -167,7 +190,7 @@ def _parameter(
         cite = _citation(entry.get("citation"), f"{where}.citation", problems)
         if len(problems) == before and start is not None and cite is not None:
             try:
-                result = result.with_value(start, value, cite, until=until)  # type: ignore[arg-type]
+                result = _put(result, start, value, cite, until)
             except InvalidInput as error:
                 problems.extend(p.under(where) for p in error.problems)
     return result if len(problems) == before else None
@@ -186,8 +209,9 @@ def reform_from_document(document: Mapping[str, Any]) -> Policy:
 
     ``base`` is required; ``id`` (default ``<base>+reform``), ``version`` (default the
     base's), ``title``, ``settings`` and ``parameters`` are optional. Each parameter
-    value is put in force from ``start`` (through ``until`` when given) over the base's
-    timeline, exactly like :meth:`fpcore.rules.Parameter.with_value`; money and ratios
+    value is put in force from ``start`` over the base's timeline, as
+    :meth:`fpcore.rules.Parameter.with_value` does; with ``until``, only through that
+    day, and the base's value in force the day after resumes. Money and ratios
     are quoted text, dates ``YYYY-MM-DD``. Only the base's parameters and settings can
     be changed: a reform is data, never code.
 
