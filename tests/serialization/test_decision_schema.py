@@ -39,8 +39,6 @@ def test_sample_decisions_validate(policy_id: str, period: str, explain: bool) -
     )
     document = decision.to_dict()
     assert _errors(document) == []
-    document["text"] = decision.to_text("zh")
-    assert _errors(document) == []
     assert Decision.from_dict(document) == decision
 
 

@@ -153,15 +153,26 @@ def test_decision_of_the_example(client: httpx.Client, openapi: dict[str, Any]) 
     household = loads(EXAMPLE.read_bytes(), Household)
     expected = policies.get("county").evaluate(household, parse_period("2017"))
     assert Decision.from_dict(document) == expected
-    assert document["text"] == expected.to_text("zh")
     assert document["explanations"] == []
 
 
-def test_decision_with_explanation_and_no_text(client: httpx.Client) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en", None])
+def test_decision_as_text(client: httpx.Client, lang: str | None) -> None:
+    body = {**BODY, "explain": True, "lang": lang}
+    if lang is None:
+        del body["lang"]
+    answer = client.post("/v1/decisions", json=body, headers={"accept": "text/plain"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert answer.headers["content-language"] == (lang or "en")
+    household = loads(EXAMPLE.read_bytes(), Household)
+    expected = policies.get("county").evaluate(household, parse_period("2017"), explain=True)
+    assert answer.text == expected.to_text("zh" if lang == "zh" else "en")
+
+
+def test_decision_with_explanation(client: httpx.Client) -> None:
     body = {**BODY, "explain": True, "period": "2008Q2", "policy": "national"}
-    del body["lang"]
     document = client.post("/v1/decisions", json=body).json()
-    assert "text" not in document
     assert document["explanations"]
     assert document["stamp"]["policy_id"] == "national"
     expected = policies.get("national").evaluate(

@@ -16,8 +16,6 @@ def decision_schema() -> dict[str, Any]:
 
     Monthly amounts are ``[month, amount]`` pairs; amounts are decimal text, never
     numbers. ``explanations`` is empty unless the evaluation was asked to explain.
-    The optional ``text`` is the decision as plain text in one language (the HTTP API
-    adds it; :meth:`~fpcore.rules.Decision.from_dict` ignores it).
 
     Example:
         >>> schema = decision_schema()
@@ -151,12 +149,7 @@ def decision_schema() -> dict[str, Any]:
             "entitlements": listing("Entitlement"),
             "statuses": listing("Status"),
             "explanations": listing("RuleTrace"),
-            "text": {
-                "type": "string",
-                "description": "the decision as plain text in the requested language",
-            },
         },
-        optional=("text",),
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -63,6 +63,14 @@ def _is_json(content_type: str) -> bool:
     )
 
 
+def _wants_text(accept: str) -> bool:
+    """Whether the client prefers plain text to JSON (the first type it lists)."""
+    if "text/plain" not in accept:
+        return False
+    first = accept.split(",", 1)[0].split(";", 1)[0].strip().lower()
+    return first == "text/plain"
+
+
 async def _read_json(request: Request) -> object:
     """The body as parsed JSON, within ``loads``' size and nesting limits.
 
@@ -162,10 +170,12 @@ class _Api:
         asked = read_request(await _read_json(request), self.policies, self.reforms)
         assert asked is not None
         decision = asked.policy.evaluate(asked.household, asked.period, explain=asked.explain)
-        document = decision.to_dict()
-        if asked.lang is not None:
-            document["text"] = decision.to_text(asked.lang)
-        response = _ok(_json_bytes(document))
+        if _wants_text(request.headers.get("accept", "")):
+            lang = asked.lang or "en"
+            response = Response(decision.to_text(lang).encode(), media_type="text/plain")
+            response.headers["content-language"] = lang
+        else:
+            response = _ok(_json_bytes(decision.to_dict()))
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "decision 200 policy=%s period=%s household=%s explain=%s %.1fms",

@@ -106,7 +106,8 @@ def _api_schemas() -> dict[str, dict[str, Any]]:
         },
         "lang": {
             "enum": list(LANGS),
-            "description": "when given, the decision also carries `text` in this language",
+            "description": "the language of the plain-text answer (Accept: text/plain); "
+            "the JSON decision carries both languages",
         },
         "explain": {
             "type": "boolean",
@@ -314,8 +315,11 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": {"required": True, "content": _json("DecisionRequest")},
                     "responses": {
                         "200": {
-                            "description": "the decision",
-                            "content": _json("DecisionDocument"),
+                            "description": "the decision (as text with Accept: text/plain)",
+                            "content": {
+                                **_json("DecisionDocument"),
+                                "text/plain": {"schema": {"type": "string"}},
+                            },
                         },
                         **_problems(400, 413, 415, 422),
                     },
