@@ -97,7 +97,7 @@ def test_the_examples_pass() -> None:
     assert all(run_case(case).passed for case in cases)
     done = fpcore("test", str(EXAMPLES))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip().endswith("5 passed, 0 failed")
+    assert done.stdout.strip().endswith("6 passed, 0 failed")
 
 
 def test_a_wrong_total_fails_with_a_readable_diff() -> None:
@@ -128,7 +128,7 @@ def test_fpcore_test_fails_with_the_diff(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "expected 120.00, got 50.00 (-70.00)" in done.stdout
     assert "2017-06: rule OCR did not apply" in done.stdout
-    assert done.stdout.strip().endswith("5 passed, 2 failed")
+    assert done.stdout.strip().endswith("6 passed, 2 failed")
     as_json = fpcore("test", str(wrong), "--json")
     records = json.loads(as_json.stdout)
     assert [r["ok"] for r in records] == [False, False]
@@ -220,7 +220,7 @@ def test_the_pytest_plugin_collects_case_files(tmp_path: Path) -> None:
 
     good = pytest_run(str(EXAMPLES))
     assert good.returncode == 0, good.stdout
-    assert "5 passed" in good.stdout
+    assert "6 passed" in good.stdout
     bad = pytest_run(str(tmp_path))
     assert bad.returncode == 1
     assert "2 failed" in bad.stdout
@@ -232,3 +232,38 @@ def test_money_expectations_are_exact() -> None:
     case = parse_cases(WRONG, source="x.yaml")[1]
     expected = case.expect["only_child_reward"]["household"]
     assert expected == {"2017-01..2017-05": Money("50.00"), "2017-06..2017-12": Money("70.00")}
+
+
+REFORM = ROOT / "examples" / "reforms" / "county-ocr-20.yaml"
+
+
+def test_a_reform_file_as_the_policy_of_cases(tmp_path: Path) -> None:
+    (case,) = load_cases(EXAMPLES / "reform.cases.yaml")
+    assert case.reform is not None
+    result = run_case(case)
+    assert result.passed, result.report()
+    assert result.policy_label == "county-ocr-20"
+    under_reform = fpcore(
+        "test", str(EXAMPLES / "only_child_reward.cases.yaml"), "--reform", str(REFORM)
+    )
+    assert under_reform.returncode == 0, under_reform.stdout  # the cases are before 2018
+    wrong = tmp_path / "wrong.cases.yaml"
+    wrong.write_text(WRONG.replace("period: 2017", "period: 2018"), encoding="utf-8")
+    later = fpcore("test", str(wrong), "--reform", str(REFORM))
+    assert later.returncode == 1
+    assert "(county-ocr-20, 2018)" in later.stdout
+
+
+def test_bad_reform_files_name_the_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad-reform.yaml"
+    bad.write_text("schema_version: 1\nbase: County\n", encoding="utf-8")
+    done = fpcore("test", str(EXAMPLES), "--reform", str(bad), "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stderr)
+    assert error["problems"][0]["path"].startswith(f"{bad}.base")
+    both = fpcore("test", str(EXAMPLES), "--reform", str(REFORM), "--policy", "county")
+    assert both.returncode == 2
+    assert "give --policy or --reform, not both" in both.stderr
+    missing = fpcore("test", str(EXAMPLES), "--reform", str(tmp_path / "none.yaml"))
+    assert missing.returncode == 1
+    assert "cannot read the reform file" in missing.stderr

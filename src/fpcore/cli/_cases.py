@@ -1,4 +1,5 @@
-"""``fpcore test PATH... [--policy ID]``: run worked-case files (see fpcore.testing.cases)."""
+"""``fpcore test PATH... [--policy ID | --reform FILE]``: run worked-case files (see
+fpcore.testing.cases)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def run_tests(
             help="run every case under this policy id instead of its own", callback=check_policy
         ),
     ] = None,
+    reform: Annotated[
+        Path | None,
+        typer.Option(help="run every case under this reform file (YAML, JSON or TOML)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON record per case")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="list passing cases too")] = (
         False
@@ -35,10 +40,17 @@ def run_tests(
     Exit 0 when every case passes (a case with xfail_reason must fail), 1 otherwise.
     """
     from fpcore.policies import get
-    from fpcore.testing.cases import load_cases, run_case
+    from fpcore.rules import Policy
+    from fpcore.testing.cases import load_cases, load_reform, run_case
 
+    if policy is not None and reform is not None:
+        raise typer.BadParameter("give --policy or --reform, not both", param_hint="'--reform'")
     cases = load_cases(*paths)
-    chosen = get(policy) if policy is not None else None
+    chosen: Policy | None = None
+    if policy is not None:
+        chosen = get(policy)
+    elif reform is not None:
+        chosen = load_reform(reform)
     passed = failed = xfailed = 0
     records: list[dict[str, object]] = []
     for case in cases:

@@ -98,6 +98,7 @@ __all__ = [
     "case_files",
     "case_schema",
     "load_cases",
+    "load_reform",
     "parse_cases",
     "run_case",
     "run_cases",
@@ -408,30 +409,41 @@ def _catalogue_policy(case: Case) -> Policy:
     from fpcore.policies import get
 
     if case.reform is not None:
-        return _reform_policy(case.reform)
+        return load_reform(case.reform)
     return get(case.policy)
 
 
-def _reform_policy(path: str) -> Policy:
-    """A policy from a reform file (YAML, JSON or TOML) read by the catalogue's reform
-    reader (``fpcore.policies.reform_from_document``)."""
-    import fpcore.policies
+def load_reform(path: str | Path) -> Policy:
+    """The policy a reform file describes (YAML, JSON or TOML), read by the catalogue's
+    reform reader, :func:`fpcore.policies.reform_from_document`.
 
-    reader = getattr(fpcore.policies, "reform_from_document", None)
-    if reader is None:
-        raise InvalidInput("this fpcore cannot read reform files", path=path)
+    Raises:
+        InvalidInput: the file cannot be read, or every problem of the reform, each
+            path starting with the file.
+
+    Example:
+        >>> load_reform("examples/reforms/county-ocr-20.yaml").id
+        'county-ocr-20'
+    """
+    from fpcore.policies import reform_from_document
+
+    path = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read the reform file ({error.strerror})", path=path) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise InvalidInput(f"cannot read the reform file ({reason})", path=path) from None
     if path.endswith(".toml"):
         import tomllib
 
-        document = tomllib.loads(text)
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidInput(f"not valid TOML ({error})", path=path) from None
     else:
         document = _load_yaml(text, path)  # YAML is a superset of JSON
     try:
-        policy: Policy = reader(document)
+        policy = reform_from_document(document)
     except InvalidInput as error:
         raise error.under(path) from None
     return policy
