@@ -140,3 +140,38 @@ def test_parameter_not_in_force_carries_its_data() -> None:
     assert str(ParameterNotInForce("p", "2007")) == "parameter 'p' has no value in force on 2007"
     with pytest.raises(LookupError):
         raise error
+
+
+# --- messages never echo megabytes nor a resident ID (issue 14, item 9) -----------------
+
+
+def test_messages_cut_long_values_and_mask_resident_ids() -> None:
+    from fpcore.errors import shown
+
+    assert len(shown("x" * 4_000_000)) <= 80
+    assert shown(371121197005011248) == "371121********1248"
+    assert shown("37112119700501124X") == "'371121********124X'"
+    problem = Problem("a" * 10_000, "371121197005011248 is " + "y" * 10_000)
+    assert len(problem.path) <= 200
+    assert len(problem.message) <= 400
+    assert "197005011" not in problem.message
+
+
+def test_the_household_reader_echoes_no_input() -> None:
+    import json
+
+    from fpcore.model import Household, sample_household
+    from fpcore.serialization import dumps, loads
+
+    document = json.loads(dumps(sample_household()))
+    document["parents"][0]["resident_id"] = 371121197005011248  # a number, not text
+    document["parents"][1]["name"] = 15
+    document["children"][0]["birth_date"] = "1" * 4_000_000
+    document["village"] = "v" * 1_000_000
+    document["x" * 100_000] = 1
+    with pytest.raises(InvalidInput) as caught:
+        loads(json.dumps(document), Household)
+    message = str(caught.value)
+    assert "197005011" not in message
+    assert len(message) < 2_000
+    assert all(len(p.message) <= 400 for p in caught.value.problems)

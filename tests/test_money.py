@@ -16,9 +16,9 @@ from fpcore.money import FEN, MAX_FEN, ZERO, Money, allocate, round_to_fen, spli
 
 # strategies ------------------------------------------------------------------------------
 
-fens = st.integers(min_value=-(10**15), max_value=10**15)
+fens = st.integers(min_value=-(10**14), max_value=10**14)
 moneys = fens.map(Money.from_fen)
-_BOUND = Decimal(10**16)  # below MAX_FEN yuan, the largest amount Money holds
+_BOUND = Decimal(MAX_FEN) / 100  # MAX_FEN in yuan, the largest amount Money holds
 two_places = st.decimals(
     places=2, allow_nan=False, allow_infinity=False, min_value=-_BOUND, max_value=_BOUND
 )
@@ -45,10 +45,9 @@ def _exact_share(amount: Money, ratios: dict[str, int | Decimal | Fraction], key
     [
         ("10.50", 1050),
         ("10.5", 1050),
-        (" 3 ", 300),
+        ("3", 300),
         ("-0.01", -1),
-        ("1.500", 150),  # trailing zeros are still two places
-        ("1e2", 10000),
+        ("0", 0),
         (7, 700),
         (Decimal("0.07"), 7),
         (Decimal("-12.3"), -1230),
@@ -66,7 +65,12 @@ def test_constructor_refuses_non_amount_types(value: object) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "abc", "1,5", "10.505", "0.001", "NaN", "-Infinity", "sNaN", "1e999999", "-9E+999998"],
+    [
+        *("", "abc", "1,5", "10.505", "0.001", "NaN", "-Infinity", "sNaN", "1e999999"),
+        "-9E+999998",
+        # exactly the JSON Schema's syntax (issue 14, item 10): these all used to pass
+        *("1_000.00", "+500", "5e2", " 500 ", "500.", "١٠٠", "1.500", "１０", ".5", "-", "5\n"),
+    ],
 )
 def test_constructor_refuses_bad_text(value: str) -> None:
     with pytest.raises(InvalidInput) as info:
@@ -232,7 +236,7 @@ def _half_up(value: Decimal) -> Decimal:
         ("0.0049999", "0.00"),
         ("166.665", "166.67"),
         ("0.0049999999999999999999999999999", "0.00"),  # 29 significant digits
-        ("92233720368547758.065", "92233720368547758.07"),  # the largest amount, 20 digits
+        ("9999999999999999.985", "9999999999999999.99"),  # the largest amount, 18 digits
     ],
 )
 def test_round_to_fen_is_half_up(value: str, expected: str) -> None:
@@ -253,7 +257,7 @@ def test_round_to_fen_agrees_with_decimal_round_half_up(value: Decimal) -> None:
 
 @given(st.decimals(allow_nan=False, allow_infinity=False))
 def test_round_to_fen_agrees_with_decimal_round_half_up_any_exponent(value: Decimal) -> None:
-    if abs(value) >= _BOUND:  # beyond MAX_FEN: refused, tested below
+    if abs(value) > _BOUND:  # beyond MAX_FEN: refused, tested below
         return
     assert round_to_fen(value).amount == _half_up(value)
 
@@ -371,7 +375,8 @@ def test_split_is_allocate_with_equal_ratios(amount: Money, parts: int) -> None:
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: Money("92233720368547758.08"),
+        lambda: Money(Decimal("10000000000000000.00")),
+        lambda: Money(10**16),
         lambda: Money.from_fen(MAX_FEN + 1),
         lambda: Money.from_fen(MAX_FEN) + FEN,
         lambda: round_to_fen(Decimal("1e30")),

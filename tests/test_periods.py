@@ -448,3 +448,16 @@ def test_months_inclusive_and_exclusive_count_the_span(first: Month, shift: int)
     listed = list(MonthSpan(first=first, last=last).months())
     assert months_inclusive(first, last) == len(listed)
     assert months_exclusive(first, last) == len(listed[1:-1])
+
+
+@pytest.mark.parametrize(
+    "text", ["٢٠١٧", "２０１７Q1", "2017-٠٣", "٢٠١٧-01..2017-02", "2017-3", None, 2017, ["2017"]]
+)
+def test_periods_take_ascii_digits_only(text: object) -> None:
+    """Issue 14, item 10: other scripts' digits passed (dates and IDs refused them), and
+    ``Month.parse(None)`` was an AttributeError."""
+    with pytest.raises(InvalidInput):
+        parse_period(text)  # type: ignore[arg-type]
+    for kind in (Month, Quarter, Year, MonthSpan):
+        with pytest.raises(InvalidInput):
+            kind.parse(text)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 __all__ = [
@@ -27,7 +28,53 @@ __all__ = [
     "ParameterNotInForce",
     "Problem",
     "UnknownName",
+    "shown",
 ]
+
+SHOWN_CHARS = 80
+"""Values quoted in error messages are cut to about this many characters."""
+
+_MAX_MESSAGE_CHARS = 400
+_MAX_PATH_CHARS = 200
+
+# resident IDs as whole tokens: 6-digit region, birth date, sequence and check character
+# (18 characters), or the old 15-digit form with a 2-digit year
+_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+_RESIDENT_ID = re.compile(
+    r"(?<![0-9A-Za-z])([1-9][0-9]{5})"
+    rf"((?:18|19|20)[0-9]{{2}}{_DAY}(?=[0-9]{{3}}[0-9Xx])|[0-9]{{2}}{_DAY}(?=[0-9]{{3}}(?![0-9])))"
+    r"([0-9]{3}[0-9Xx]|[0-9]{3})(?![0-9A-Za-z])"
+)
+
+
+def _mask_ids(text: str) -> str:
+    return _RESIDENT_ID.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    tail = f"…({len(text)} characters)"
+    return text[: max(limit - len(tail), 1)] + tail
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value as error messages quote it: its ``repr``, cut, resident IDs masked.
+
+    Every message fpcore writes about bad input quotes values through this, so an
+    error never echoes megabytes of input nor a resident ID in full.
+
+    Example:
+        >>> shown("x" * 500, limit=30)
+        "'xxxxxxxxxxxx…(502 characters)"
+        >>> shown(371121197005011248)
+        '371121********1248'
+    """
+    try:
+        text = repr(value)
+    except Exception:  # a value whose repr fails is still described
+        text = f"<{type(value).__name__}>"
+    return _cut(_mask_ids(text), limit)
 
 
 class FpcoreError(Exception):
@@ -47,8 +94,9 @@ class Problem:
     message: str
 
     def __init__(self, path: str, message: str) -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "message", message)
+        # a net under every message: no resident ID in full, no megabytes of input
+        object.__setattr__(self, "path", _cut(_mask_ids(path), _MAX_PATH_CHARS))
+        object.__setattr__(self, "message", _cut(_mask_ids(message), _MAX_MESSAGE_CHARS))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Problem is immutable")

@@ -18,18 +18,36 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, Overflow
+from decimal import ROUND_HALF_UP, Context, Decimal, Overflow
 from fractions import Fraction
 from typing import TypeVar
 
-from fpcore.errors import InvalidInput
+from fpcore.errors import InvalidInput, shown
 
-__all__ = ["FEN", "MAX_FEN", "ZERO", "Money", "allocate", "round_to_fen", "split", "total"]
+__all__ = [
+    "AMOUNT_PATTERN",
+    "FEN",
+    "MAX_FEN",
+    "ZERO",
+    "Money",
+    "allocate",
+    "round_to_fen",
+    "split",
+    "total",
+]
 
 K = TypeVar("K", bound=Hashable)
 
 _FEN_EXPONENT = Decimal("0.01")
+
+AMOUNT_PATTERN = r"-?[0-9]{1,16}(\.[0-9]{1,2})?"
+"""The only text :class:`Money` reads (and the JSON Schema states): ASCII digits, an
+optional minus, at most 16 digits of yuan (:data:`MAX_FEN`) and two decimals; no
+spaces, ``+``, ``_``, exponent or other scripts' digits."""
+
+_AMOUNT_TEXT = re.compile(AMOUNT_PATTERN)
 
 
 def _to_decimal(value: object) -> Decimal:
@@ -44,12 +62,23 @@ def _to_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:
+        if _AMOUNT_TEXT.fullmatch(value) is None:
+            loose = re.fullmatch(r"-?([0-9]+)(?:\.([0-9]+))?", value)
+            if loose is not None and len(loose[1]) > 16:
+                raise InvalidInput(
+                    f"{shown(value)} is beyond the largest amount fpcore handles "
+                    f"({Money.from_fen(MAX_FEN)} yuan)"
+                )
+            if loose is not None:
+                raise InvalidInput(
+                    f"{shown(value)} has more than two decimal places; "
+                    "round explicitly with fpcore.money.round_to_fen"
+                )
             raise InvalidInput(
-                f"{value!r} is not an amount of yuan (expected e.g. '10.50')"
-            ) from None
+                f"{shown(value)} is not an amount of yuan (expected digits with at most two "
+                "decimals, e.g. '10.50')"
+            )
+        return Decimal(value)
     raise TypeError(f"Money takes str, int or Decimal, not {type(value).__name__}")
 
 
@@ -83,16 +112,16 @@ class Money:
     def __init__(self, value: str | int | Decimal) -> None:
         amount = _to_decimal(value)
         if not amount.is_finite():
-            raise InvalidInput(f"{value!r} is not a finite amount of yuan")
+            raise InvalidInput(f"{shown(value)} is not a finite amount of yuan")
         # scaleb in a context as wide as the amount shifts the exponent and keeps every
         # digit; `amount * 100` in the default 28-digit context would round wide amounts.
         try:
             fen = amount.scaleb(2, Context(prec=len(amount.as_tuple().digits)))
         except Overflow:  # beyond Decimal's exponent range (e.g. '1e999999')
-            raise InvalidInput(f"{value!r} is too large an amount of yuan") from None
+            raise InvalidInput(f"{shown(value)} is too large an amount of yuan") from None
         if fen != fen.to_integral_value():
             raise InvalidInput(
-                f"{value!r} has more than two decimal places; "
+                f"{shown(value)} has more than two decimal places; "
                 "round explicitly with fpcore.money.round_to_fen"
             )
         object.__setattr__(self, "_fen", _in_range(int(fen), value))
@@ -226,14 +255,18 @@ class Money:
         return f"Money('{self}')"
 
 
-MAX_FEN = 2**63 - 1
-"""The largest amount in fen (about 92 million billion yuan): what a 64-bit integer
-column holds, so an amount means the same in one household and in a population table."""
+MAX_FEN = 10**18 - 1
+"""The largest amount in fen (9,999,999,999,999,999.99 yuan, 16 digits of yuan): it fits
+a 64-bit integer column, so an amount means the same in one household and in a
+population table, and it is exactly what :data:`AMOUNT_PATTERN` (the JSON Schema's
+amount pattern) can write."""
 
 
-def _in_range(fen: int, shown: object) -> int:
+def _in_range(fen: int, given: object) -> int:
     if not -MAX_FEN <= fen <= MAX_FEN:
-        raise InvalidInput(f"{shown!r} is beyond the largest amount fpcore handles ({MAX_FEN} fen)")
+        raise InvalidInput(
+            f"{shown(given)} is beyond the largest amount fpcore handles ({MAX_FEN} fen)"
+        )
     return fen
 
 

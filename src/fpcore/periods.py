@@ -26,7 +26,7 @@ from typing import TypeAlias
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput
+from fpcore.errors import InvalidInput, shown
 
 __all__ = [
     "LeapDayRule",
@@ -46,6 +46,13 @@ __all__ = [
 
 _MIN_YEAR = 1
 _MAX_YEAR = 9999
+
+
+def _text(text: object) -> str:
+    """A period's text, surrounding spaces dropped; anything but text is refused."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{shown(text)} is not a period (expected text such as 2017Q1)")
+    return text.strip()
 
 
 def _check_year(year: object, path: str = "year") -> int:
@@ -118,10 +125,10 @@ class Month(_Period):
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """Parse ``YYYY-MM``."""
-        match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+        """Parse ``YYYY-MM`` (ASCII digits)."""
+        match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", _text(text))
         if match is None:
-            raise InvalidInput(f"{text!r} is not a month (expected YYYY-MM)")
+            raise InvalidInput(f"{shown(text)} is not a month (expected YYYY-MM)")
         return cls(year=int(match[1]), month=int(match[2]))
 
     @classmethod
@@ -197,9 +204,9 @@ class Quarter(_Period):
     @classmethod
     def parse(cls, text: str) -> Quarter:
         """Parse ``YYYYQn`` (also ``YYYY-Qn``)."""
-        match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text.strip())
+        match = re.fullmatch(r"([0-9]{4})-?[Qq]([1-4])", _text(text))
         if match is None:
-            raise InvalidInput(f"{text!r} is not a quarter (expected YYYYQn, n in 1..4)")
+            raise InvalidInput(f"{shown(text)} is not a quarter (expected YYYYQn, n in 1..4)")
         return cls(year=int(match[1]), quarter=int(match[2]))
 
     @classmethod
@@ -235,9 +242,9 @@ class Year(_Period):
     @classmethod
     def parse(cls, text: str) -> Year:
         """Parse ``YYYY``."""
-        match = re.fullmatch(r"(\d{4})", text.strip())
+        match = re.fullmatch(r"([0-9]{4})", _text(text))
         if match is None:
-            raise InvalidInput(f"{text!r} is not a year (expected YYYY)")
+            raise InvalidInput(f"{shown(text)} is not a year (expected YYYY)")
         return cls(year=int(match[1]))
 
     @property
@@ -274,9 +281,9 @@ class MonthSpan(_Period):
     @classmethod
     def parse(cls, text: str) -> MonthSpan:
         """Parse ``YYYY-MM..YYYY-MM``."""
-        parts = text.strip().split("..")
+        parts = _text(text).split("..")
         if len(parts) != 2:
-            raise InvalidInput(f"{text!r} is not a span of months (expected YYYY-MM..YYYY-MM)")
+            raise InvalidInput(f"{shown(text)} is not a span of months (expected YYYY-MM..YYYY-MM)")
         return cls(first=Month.parse(parts[0]), last=Month.parse(parts[1]))
 
     @property
@@ -307,19 +314,17 @@ def parse_period(text: str) -> Period:
     >>> parse_period("2017-03"), parse_period("2017Q1"), parse_period("2017")
     (Month('2017-03'), Quarter('2017Q1'), Year('2017'))
     """
-    if not isinstance(text, str):
-        raise InvalidInput(f"{text!r} is not a period (expected text such as 2017Q1)")
-    stripped = text.strip()
+    stripped = _text(text)
     if ".." in stripped:
         return MonthSpan.parse(stripped)
-    if re.fullmatch(r"\d{4}", stripped):
+    if re.fullmatch(r"[0-9]{4}", stripped):
         return Year.parse(stripped)
-    if re.fullmatch(r"\d{4}-?[Qq]\d", stripped):
+    if re.fullmatch(r"[0-9]{4}-?[Qq][0-9]", stripped):
         return Quarter.parse(stripped)
-    if re.fullmatch(r"\d{4}-\d{2}", stripped):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", stripped):
         return Month.parse(stripped)
     raise InvalidInput(
-        f"{text!r} is not a period (expected YYYY, YYYYQn, YYYY-MM or YYYY-MM..YYYY-MM)"
+        f"{shown(text)} is not a period (expected YYYY, YYYYQn, YYYY-MM or YYYY-MM..YYYY-MM)"
     )
 
 

@@ -54,7 +54,8 @@ def test_validate_reports_unreadable_and_malformed_files(tmp_path: Path) -> None
     result = runner.invoke(app, ["validate", str(broken), str(tmp_path / "missing.json")])
     assert result.exit_code == 1
     assert "not valid JSON" in result.output
-    assert "cannot read the file" in result.output
+    assert "cannot read" in result.output
+    assert "missing.json (No such file or directory)" in result.output
     assert "Traceback" not in result.output
 
 

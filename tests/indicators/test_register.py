@@ -313,3 +313,34 @@ def test_row_checks_dates_in_order_and_birth_order() -> None:
     assert messages["persons[3].exit_date"] == "is before birth_date"
     assert messages["births[0].order"] == "0 is below 1"
     assert messages["births.order"] == "... and 2 more rows"  # 7 rows: 5 shown
+
+
+@pytest.mark.parametrize(
+    ("manifest", "says"),
+    [
+        (None, "not a regular file"),  # a directory named register.json
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"[" * 100 + b"]" * 100, "nests 100 levels"),
+        (b'{"format": "fpcore-register", "version": true, "county": "x"}', "True, expected 1"),
+        (b'{"format": "fpcore-register", "format": "x"}', "appears twice"),
+    ],
+)
+def test_bad_manifests_are_refused_cleanly(
+    tmp_path: Path, manifest: bytes | None, says: str
+) -> None:
+    """Issue 14, item 8: each of these was a traceback or (version true) accepted."""
+    shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "register.json").unlink()
+    if manifest is None:
+        (tmp_path / "register.json").mkdir()
+    else:
+        (tmp_path / "register.json").write_bytes(manifest)
+    with pytest.raises(InvalidInput, match=says):
+        read_register(tmp_path)
+
+
+def test_a_file_is_not_a_register(tmp_path: Path) -> None:
+    file = tmp_path / "register.csv"
+    file.write_text("a,b\n")
+    with pytest.raises(InvalidInput, match="not a directory"):
+        read_register(file)

@@ -12,7 +12,7 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 
 from fpcore.errors import InvalidInput
-from fpcore.model import Disability, Household, Person, sample_household
+from fpcore.model import Certificate, Deposit, Disability, Household, Person, sample_household
 from fpcore.serialization import (
     SCHEMA_VERSION,
     dumps,
@@ -106,17 +106,19 @@ def schema_payloads(schema: dict[str, Any], root: dict[str, Any] | None = None) 
         return st.one_of([schema_payloads(option, root) for option in schema["anyOf"]])
     kind = schema.get("type")
     if kind == "string":
-        if "pattern" in schema:
-            return st.from_regex(schema["pattern"])
-        return st.text(max_size=20)
+        if schema.get("pattern", r"\S") == r"\S":  # text: something besides spaces
+            return st.text(min_size=1, max_size=20).filter(lambda t: t.strip() != "")
+        return st.from_regex(schema["pattern"])
     if kind == "integer":
-        return st.integers()
+        return st.integers(schema.get("minimum"), schema.get("maximum"))
     if kind == "boolean":
         return st.booleans()
     if kind == "null":
         return st.none()
     if kind == "array":
-        return st.lists(schema_payloads(schema["items"], root), max_size=3)
+        return st.lists(
+            schema_payloads(schema["items"], root), max_size=min(3, schema.get("maxItems", 3))
+        )
     assert kind == "object", schema
     properties = {k: schema_payloads(v, root) for k, v in schema["properties"].items()}
     required = set(schema.get("required", ()))
@@ -156,3 +158,57 @@ def _hypothesis_jsonschema_works() -> bool:
 @given(from_schema(SCHEMA))
 def test_hypothesis_jsonschema_payloads_load_or_raise_invalid_input(payload: Any) -> None:
     load_or_invalid_input(payload, Household)
+
+
+# the reader accepts exactly what the schema accepts, field by field (issue 14, item 10) --
+
+FIELD = settings(max_examples=300, deadline=None)
+_TRICKY = "0123456789.-+eE_ \n\t\u00a0٠١٢٣０１X:"
+
+
+def _agree(document: dict[str, Any], cls: type[Any]) -> None:
+    schema = Draft202012Validator(
+        json_schema(cls), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    schema_ok = not list(schema.iter_errors(document))
+    try:
+        from_document(document, cls)
+    except InvalidInput:
+        reader_ok = False
+    else:
+        reader_ok = True
+    assert reader_ok == schema_ok, (document, reader_ok, schema_ok)
+
+
+def _texts(pattern: str) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(alphabet=_TRICKY, max_size=12),
+        st.from_regex(pattern.replace("(?![\\s\\S])", "$")),
+        st.from_regex(pattern.replace("(?![\\s\\S])", "$")).map(lambda t: t + "0"),
+    )
+
+
+@FIELD
+@given(_texts(r"^-?[0-9]{1,18}(\.[0-9]{1,3})?(?![\s\S])"))
+def test_amounts_reader_and_schema_agree(text: str) -> None:
+    _agree({"schema_version": 1, "amount": text, "paid": "2000-01-01"}, Deposit)
+
+
+@FIELD
+@given(_texts(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"))
+def test_dates_reader_and_schema_agree(text: str) -> None:
+    document = {"schema_version": 1, "kind": "birth_permit", "number": "1", "issued": text}
+    _agree(document, Certificate)
+
+
+@FIELD
+@given(st.text(max_size=12) | st.text(alphabet=" \t\n\u3000x", max_size=4) | st.just("x" * 201))
+def test_text_reader_and_schema_agree(text: str) -> None:
+    document = {"schema_version": 1, "kind": "birth_permit", "number": text, "issued": "2000-01-01"}
+    _agree(document, Certificate)
+
+
+@FIELD
+@given(st.integers(-3, 8))
+def test_grades_reader_and_schema_agree(grade: int) -> None:
+    _agree({"schema_version": 1, "grade": grade, "issued": "2000-01-01"}, Disability)

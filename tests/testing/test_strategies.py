@@ -455,7 +455,7 @@ def test_core_never_imports_hypothesis() -> None:
 def test_public_api_is_sorted_and_documented() -> None:
     import fpcore.testing
 
-    assert fpcore.testing.__all__ == ["strategies"]
+    assert fpcore.testing.__all__ == ["cases", "strategies"]
     assert fst.__all__ == sorted(fst.__all__)
     for name in fst.__all__:
         value = getattr(fst, name)

@@ -144,6 +144,12 @@ def test_an_open_or_rejected_application_pays_nothing() -> None:
             [sample_applicant()], COUNTY, Year(year=2008), applications=[app]
         )
         assert mother_lines(register) == []
+        withheld = [w for w in register.withheld if w.beneficiary == "mother"]
+        assert [w.application_id for w in withheld] == ["TF-9"]
+        reason = "awaiting grant" if app is open_app else "application refused"
+        assert withheld[0].reason.startswith(reason)
+        assert withheld[0].amount > ZERO
+        assert f"TF-9: {withheld[0].reason}" in register.to_text()
 
 
 def test_public_copies_are_masked_and_office_copies_full() -> None:

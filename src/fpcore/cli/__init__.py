@@ -1,20 +1,53 @@
 """The ``fpcore`` command line (extra ``cli``: typer + rich).
 
-Commands: ``fpcore demo``, ``fpcore validate FILE...``, ``fpcore schema``, and the
-commands of the other parts (``fpcore indicators``...). Run ``fpcore --help``.
+Commands: ``fpcore demo``, ``validate``, ``schema``, ``evaluate``, ``policies``,
+``indicators``, ``notice``, ``register``, ``test``. Run ``fpcore --help``. The contract
+(stdout and stderr, exit codes, JSON errors, stdin) is in :mod:`fpcore.cli._contract`.
+
+``main`` works on a core-only install too: without the ``cli`` extra it says how to
+install it instead of failing with a traceback.
 """
 
 from __future__ import annotations
 
-from fpcore.cli import _documents as _documents  # registers validate, schema, demo
-from fpcore.cli import _indicators as _indicators  # registers indicators
-from fpcore.cli import _policies as _policies  # registers evaluate, policies
-from fpcore.cli import _workflows as _workflows  # registers notice, register
-from fpcore.cli._app import app
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["app", "main"]
+
+_COMMAND_MODULES = ("_documents", "_policies", "_indicators", "_workflows", "_cases", "_serve")
+
+
+def _load_app() -> typer.Typer:
+    from importlib import import_module
+
+    for name in _COMMAND_MODULES:  # each registers its commands on the shared app
+        import_module(f"fpcore.cli.{name}")
+    from fpcore.cli._app import app
+
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        return _load_app()
+    raise AttributeError(f"module 'fpcore.cli' has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point of the ``fpcore`` console script."""
-    app()
+    try:
+        app = _load_app()
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in ("typer", "rich", "click"):
+            raise
+        print(
+            f"fpcore's command line needs the cli extra ({error.name} is missing): "
+            'pip install "fpcore[cli]"',
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
+    app(prog_name="fpcore")

@@ -4,81 +4,127 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pendulum
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from fpcore.cli._app import app
-from fpcore.errors import InvalidInput
-from fpcore.model import Household, mask_name, mask_resident_id, sample_household
-from fpcore.periods import age_on
-from fpcore.serialization import json_schema, loads_household
+from fpcore.cli._contract import EXIT_REFUSED, input_name, note, read_input, refuse
+from fpcore.cli._options import check_date, check_policy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fpcore.model import Household
 
 
-def read_household(path: Path) -> Household:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"cannot read the file ({error.strerror})") from None
-    return loads_household(data)  # version 1 or 2, or an event document
+def read_household(path: Path | str) -> Household:
+    """A household from a JSON document file (``-``: stdin): version 1 or 2, or an event
+    document.
+
+    Raises:
+        InvalidInput: the file cannot be read or is not a valid household document.
+    """
+    from fpcore.serialization import loads_household
+
+    return loads_household(read_input(path))  # version 1 or 2, or an event document
 
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="household JSON documents", metavar="FILE")],
+    files: Annotated[
+        list[Path], typer.Argument(help="household JSON documents (- for stdin)", metavar="FILE")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the findings as a JSON list")
+    ] = False,
 ) -> None:
     """Check household documents (version 1 or 2, or event documents): OK, or every
-    problem with its path; exit 1 if any is bad."""
-    out = Console(highlight=False)
+    problem with its path; exit 1 if any is bad.
+
+    OK lines go to stdout, problems to stderr; with --json, stdout gets one record per
+    file: {"file", "valid", "problems": [{"path", "message"}]}.
+    """
+    from fpcore.errors import InvalidInput, Problem
+
+    records: list[dict[str, object]] = []
     bad = 0
     for path in files:
+        name = input_name(path)
+        problems: tuple[Problem, ...] = ()
         try:
             read_household(path)
         except InvalidInput as error:
             bad += 1
-            out.print(f"[bold red]INVALID[/] {path}")
-            for problem in error.problems:
-                out.print(f"  {problem.path or '(document)'}: {problem.message}", markup=False)
+            problems = error.problems
+        records.append(
+            {
+                "file": name,
+                "valid": not problems,
+                "problems": [{"path": p.path, "message": p.message} for p in problems],
+            }
+        )
+        if as_json:
+            continue
+        if problems:
+            typer.echo(f"INVALID {name}", err=True)
+            for problem in problems:
+                typer.echo(f"  {problem.path or '(document)'}: {problem.message}", err=True)
         else:
-            out.print(f"[green]OK[/] {path}")
+            typer.echo(f"OK {name}")
+    if as_json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if bad:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=EXIT_REFUSED)
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the household document."""
+    from fpcore.model import Household
+    from fpcore.serialization import json_schema
+
     typer.echo(json.dumps(json_schema(Household), ensure_ascii=False, indent=2))
 
 
 @app.command()
 def demo(
     file: Annotated[
-        Path | None, typer.Argument(help="a household JSON document (default: the sample)")
+        Path | None,
+        typer.Argument(help="a household JSON document, - for stdin (default: the sample)"),
     ] = None,
-    on: Annotated[str, typer.Option(help="the day to look at the household, YYYY-MM-DD")] = (
-        "2008-06-30"
-    ),
-    policy_id: Annotated[str, typer.Option("--policy", help="the policy to evaluate under")] = (
-        "county"
-    ),
+    on: Annotated[
+        str,
+        typer.Option(help="the day to look at the household, YYYY-MM-DD", callback=check_date),
+    ] = "2008-06-30",
+    policy_id: Annotated[
+        str, typer.Option("--policy", help="the policy to evaluate under", callback=check_policy)
+    ] = "county",
     households: Annotated[
-        int, typer.Option(help="households of the synthetic county (0: skip the county)")
+        int,
+        typer.Option(min=0, help="households of the synthetic county (0: skip the county)"),
     ] = 168_000,
-    year: Annotated[int, typer.Option(help="the year to evaluate the county for")] = 2008,
+    year: Annotated[
+        int, typer.Option(help="the year to evaluate the county for", min=1850, max=2199)
+    ] = 2008,
 ) -> None:
     """The sample household (what fpcore sees in it, its entitlements over the years),
     then a synthetic county evaluated for a year, by township and payer, with a what-if."""
+    import pendulum
+    from rich.console import Console
+    from rich.table import Table
+
+    from fpcore.cli._options import first_in_force, in_force
+    from fpcore.model import mask_name, mask_resident_id, sample_household
+    from fpcore.periods import age_on
+    from fpcore.policies import get
+
+    policy = get(policy_id)
+    if households > 0 and pendulum.Date(year, 12, 31) < first_in_force(policy):
+        refuse(f"--year {year}: nothing to evaluate; {in_force(policy)}")
+    household = sample_household() if file is None else read_household(file)
+    day = pendulum.Date.fromisoformat(on)
     out = Console(highlight=False, width=max(120, Console().width))
-    try:
-        household = sample_household() if file is None else read_household(file)
-        day = pendulum.Date.fromisoformat(on)
-    except (InvalidInput, ValueError) as error:
-        out.print(f"[bold red]cannot run the demo:[/] {error}", markup=True)
-        raise typer.Exit(code=1) from None
     out.print(f"[bold]Household {household.household_id}[/] (village {household.village}), {day}")
     people = Table("who", "name", "resident ID", "born", "age", "hukou")
     for parent in household.parents:
@@ -117,15 +163,15 @@ def demo(
         try:
             from fpcore.cli._county_demo import show_county
         except ImportError:  # the county needs the batch extra (polars, numpy)
-            out.print(
-                'the county part needs: pip install "fpcore[batch]"', style="yellow", markup=False
-            )
+            note('the county part needs the batch extra: pip install "fpcore[batch]"')
             return
         show_county(out, policy_id, households, year)
 
 
 def _show_entitlements(out: Console, household: Household, policy_id: str) -> None:
     """What the household is entitled to under a policy, over a few telling periods."""
+    from rich.table import Table
+
     from fpcore.periods import parse_period
     from fpcore.policies import get
 

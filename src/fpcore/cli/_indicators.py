@@ -8,20 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from fpcore.cli._app import app
-from fpcore.errors import InvalidInput
-from fpcore.indicators import (
-    DefectDenominator,
-    IndicatorSettings,
-    PopulationBasis,
-    PopulationMethod,
-    compute_indicators,
-    indicator_record,
-    read_register,
-)
+from fpcore.cli._contract import refuse
 
 
 class _By(enum.StrEnum):
@@ -54,7 +43,7 @@ def indicators(
             metavar="REGISTER_DIR",
         ),
     ],
-    year: Annotated[int, typer.Option(help="the calendar year, e.g. 2008")],
+    year: Annotated[int, typer.Option(help="the calendar year, e.g. 2008", min=1850, max=2199)],
     by: Annotated[_By, typer.Option(help="the finest area level to report")] = _By.township,
     basis: Annotated[
         _Basis, typer.Option(help="population basis: registered (户籍) or resident (常住)")
@@ -70,6 +59,20 @@ def indicators(
     ] = False,
 ) -> None:
     """Compute the county's indicators for a year, by township or village, from a register."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from fpcore.errors import InvalidInput
+    from fpcore.indicators import (
+        DefectDenominator,
+        IndicatorSettings,
+        PopulationBasis,
+        PopulationMethod,
+        compute_indicators,
+        indicator_record,
+        read_register,
+    )
+
     out = Console(highlight=False)
     settings = IndicatorSettings(
         population=PopulationMethod(population.value),
@@ -88,16 +91,8 @@ def indicators(
             basis=PopulationBasis(basis.value),
             settings=settings,
         )
-    except ImportError:  # registers are polars tables: the batch extra
-        err = Console(stderr=True, highlight=False)
-        err.print('reading a register needs: pip install "fpcore[batch]"', markup=False)
-        raise typer.Exit(code=1) from None
     except InvalidInput as error:
-        err = Console(stderr=True, highlight=False)
-        err.print(f"[bold red]cannot compute indicators from {register_dir}[/]")
-        for problem in error.problems:
-            err.print(f"  {problem.path or '(register)'}: {problem.message}", markup=False)
-        raise typer.Exit(code=1) from None
+        refuse(error.under(str(register_dir)), as_json=as_json)
     records = [indicator_record(i) for i in result]
     if as_json:
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))

@@ -6,52 +6,54 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from fpcore.cli._app import app
-from fpcore.cli._documents import read_household
-from fpcore.errors import FpcoreError, InvalidInput
-from fpcore.periods import parse_period
-from fpcore.policies import get, list_policies
-from fpcore.policies._explorer import policy_markdown
-from fpcore.rules import diff
+from fpcore.cli._contract import refuse
+from fpcore.cli._options import Lang, check_period, check_policy
 
 policies_app = typer.Typer(help="The catalogue of named policy versions.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
 
 
-def _fail(out: Console, error: Exception) -> typer.Exit:
-    out.print(f"[bold red]error:[/] {error}")
-    return typer.Exit(code=1)
-
-
 @app.command()
 def evaluate(
-    household: Annotated[Path, typer.Argument(help="a household JSON document")],
-    policy: Annotated[str, typer.Option(help="a policy id (see: fpcore policies list)")] = (
-        "county"
-    ),
-    period: Annotated[str, typer.Option(help="2017, 2017Q1, 2017-03 or 2017-01..2017-06")] = (
-        "2017"
-    ),
+    household: Annotated[Path, typer.Argument(help="a household JSON document (- for stdin)")],
+    policy: Annotated[
+        str, typer.Option(help="a policy id (see: fpcore policies list)", callback=check_policy)
+    ] = "county",
+    period: Annotated[
+        str,
+        typer.Option(help="2017, 2017Q1, 2017-03 or 2017-01..2017-06", callback=check_period),
+    ] = "2017",
     explain: Annotated[bool, typer.Option(help="say why and why not, with citations")] = False,
     json: Annotated[bool, typer.Option("--json", help="print the decision as JSON")] = False,
-    lang: Annotated[str, typer.Option(help="text language: en or zh")] = "en",
+    lang: Annotated[Lang, typer.Option(help="text language: en or zh")] = Lang.en,
 ) -> None:
     """Evaluate one household under a policy for a period."""
-    out = Console(highlight=False)
+    from fpcore.cli._documents import read_household
+    from fpcore.cli._options import period_notes
+    from fpcore.errors import InvalidInput
+    from fpcore.periods import parse_period
+    from fpcore.policies import get
+
+    chosen = get(policy)
+    when = parse_period(period)
     try:
-        chosen = get(policy)
-        decision = chosen.evaluate(read_household(household), parse_period(period), explain=explain)
-    except (FpcoreError, InvalidInput) as error:
-        raise _fail(out, error) from None
+        found = read_household(household)
+    except InvalidInput as error:
+        refuse(error, as_json=json)
+    period_notes(chosen, when)
+    decision = chosen.evaluate(found, when, explain=explain)
     if json:
         typer.echo(decision.to_json(indent=2))
         return
     if explain:
-        typer.echo(decision.to_text("zh" if lang == "zh" else "en"))
+        typer.echo(decision.to_text(lang.value))
         return
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console(highlight=False)
     table = Table("benefit", "beneficiary", "months", "total")
     for entitlement in decision.entitlements:
         table.add_row(
@@ -67,6 +69,11 @@ def evaluate(
 @policies_app.command("list")
 def list_command() -> None:
     """The named policy versions."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from fpcore.policies import get, list_policies
+
     table = Table("id", "version", "title", "rules")
     for policy_id in list_policies():
         policy = get(policy_id)
@@ -77,21 +84,23 @@ def list_command() -> None:
 
 
 @policies_app.command("show")
-def show(policy_id: Annotated[str, typer.Argument(help="a policy id")]) -> None:
+def show(
+    policy_id: Annotated[str, typer.Argument(help="a policy id", callback=check_policy)],
+) -> None:
     """A policy's rules, conditions, parameters by period and sources (markdown)."""
-    try:
-        typer.echo(policy_markdown(get(policy_id)))
-    except FpcoreError as error:
-        raise _fail(Console(), error) from None
+    from fpcore.policies import get
+    from fpcore.policies._explorer import policy_markdown
+
+    typer.echo(policy_markdown(get(policy_id)))
 
 
 @policies_app.command("diff")
 def diff_command(
-    a: Annotated[str, typer.Argument(help="the baseline policy id")],
-    b: Annotated[str, typer.Argument(help="the policy to compare")],
+    a: Annotated[str, typer.Argument(help="the baseline policy id", callback=check_policy)],
+    b: Annotated[str, typer.Argument(help="the policy to compare", callback=check_policy)],
 ) -> None:
     """What changes from policy A to policy B: parameters by date, rules, settings."""
-    try:
-        typer.echo(str(diff(get(a), get(b))))
-    except FpcoreError as error:
-        raise _fail(Console(), error) from None
+    from fpcore.policies import get
+    from fpcore.rules import diff
+
+    typer.echo(str(diff(get(a), get(b))))

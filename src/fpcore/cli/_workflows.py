@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pendulum
 import typer
-from rich.console import Console
 
 from fpcore.cli._app import app
-from fpcore.errors import FpcoreError, InvalidInput, Problem
-from fpcore.model import Household, sample_county
-from fpcore.periods import parse_period
-from fpcore.policies import get
-from fpcore.serialization import from_document, parse_date, parse_json
-from fpcore.workflows import (
-    DEFAULT_CONTACT,
-    Application,
-    Copy,
-    loads_applications,
-    payment_register,
-    public_notice,
-)
+from fpcore.cli._contract import note, read_input
+from fpcore.cli._options import check_date, check_period, check_policy
+
+if TYPE_CHECKING:
+    from fpcore.model import Household
 
 
 class NoticeFormat(enum.StrEnum):
@@ -41,30 +31,34 @@ class RegisterFormat(enum.StrEnum):
     CSV = "csv"
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path} ({error.strerror})") from None
+class RegisterCopy(enum.StrEnum):
+    """As :class:`fpcore.workflows.Copy` (kept here so that ``--help`` loads no workflows)."""
+
+    PUBLIC = "public"
+    OFFICE = "office"
 
 
 def read_population(path: Path) -> list[Household]:
     """Households from a JSON list of household documents, one household document, or
-    a directory of household JSON files (``*.json``, in name order).
+    a directory of household JSON files (``*.json``, in name order); ``-``: stdin.
 
     Raises:
         InvalidInput: every problem, by file or by position in the list.
     """
+    from fpcore.errors import InvalidInput, Problem
+    from fpcore.model import Household
+    from fpcore.serialization import from_document, parse_json
+
     problems: list[Problem] = []
     found: list[Household] = []
-    if path.is_dir():
+    if str(path) != "-" and path.is_dir():
         for file in sorted(path.glob("*.json")):
             try:
-                found.append(from_document(parse_json(_read(file)), Household))
+                found.append(from_document(parse_json(read_input(file)), Household))
             except InvalidInput as error:
                 problems.extend(p.under(file.name) for p in error.problems)
     else:
-        data = parse_json(_read(path))
+        data = parse_json(read_input(path))
         items = data if isinstance(data, list) else [data]
         for index, item in enumerate(items):
             try:
@@ -77,33 +71,37 @@ def read_population(path: Path) -> list[Household]:
     return found
 
 
-def _fail(error: Exception) -> typer.Exit:
-    out = Console(stderr=True, highlight=False)
-    out.print("[bold red]error:[/]", end=" ")
-    out.print(str(error), markup=False)
-    return typer.Exit(code=1)
-
-
 @app.command()
 def notice(
     applications: Annotated[
-        Path, typer.Argument(help="a JSON list of application documents", metavar="APPLICATIONS")
+        Path,
+        typer.Argument(
+            help="a JSON list of application documents (- for stdin)", metavar="APPLICATIONS"
+        ),
     ],
     output_format: Annotated[
         NoticeFormat, typer.Option("--format", help="text, html or csv")
     ] = NoticeFormat.TEXT,
     posted_on: Annotated[
-        str | None, typer.Option(help="first day of the notice, YYYY-MM-DD (default: as posted)")
+        str | None,
+        typer.Option(
+            help="first day of the notice, YYYY-MM-DD (default: as posted)", callback=check_date
+        ),
     ] = None,
-    contact: Annotated[str, typer.Option(help="where objections go")] = DEFAULT_CONTACT,
+    contact: Annotated[
+        str | None, typer.Option(help="where objections go (default: the county bureau)")
+    ] = None,
 ) -> None:
     """Print the public notice (公示) of city-approved applications, names and IDs masked."""
-    try:
-        chosen: list[Application] = loads_applications(_read(applications))
-        day: pendulum.Date | None = parse_date(posted_on) if posted_on is not None else None
-        built = public_notice(chosen, posted_on=day, contact=contact, county=sample_county())
-    except FpcoreError as error:
-        raise _fail(error) from None
+    from fpcore.model import sample_county
+    from fpcore.serialization import parse_date
+    from fpcore.workflows import DEFAULT_CONTACT, loads_applications, public_notice
+
+    chosen = loads_applications(read_input(applications))
+    day = parse_date(posted_on) if posted_on is not None else None
+    built = public_notice(
+        chosen, posted_on=day, contact=contact or DEFAULT_CONTACT, county=sample_county()
+    )
     if output_format is NoticeFormat.HTML:
         typer.echo(built.to_html())
     elif output_format is NoticeFormat.CSV:
@@ -117,40 +115,52 @@ def register(
     population: Annotated[
         Path,
         typer.Argument(
-            help="a JSON list of household documents, or a directory of household JSON files",
+            help="a JSON list of household documents, a directory of household JSON files, "
+            "or - for stdin",
             metavar="POPULATION",
         ),
     ],
-    policy: Annotated[str, typer.Option(help="a policy id (see: fpcore policies list)")] = (
-        "county"
-    ),
-    period: Annotated[str, typer.Option(help="the period paid: 2017Q1, 2017, ...")] = "2017Q1",
+    policy: Annotated[
+        str, typer.Option(help="a policy id (see: fpcore policies list)", callback=check_policy)
+    ] = "county",
+    period: Annotated[
+        str, typer.Option(help="the period paid: 2017Q1, 2017, ...", callback=check_period)
+    ] = "2017Q1",
     copy: Annotated[
-        Copy, typer.Option(help="public (names and IDs masked) or office (in full)")
-    ] = Copy.PUBLIC,
+        RegisterCopy, typer.Option(help="public (names and IDs masked) or office (in full)")
+    ] = RegisterCopy.PUBLIC,
     output_format: Annotated[
         RegisterFormat, typer.Option("--format", help="text or csv")
     ] = RegisterFormat.TEXT,
     applications: Annotated[
         Path | None,
-        typer.Option(help="applications whose grant the payments wait for (arrears)"),
+        typer.Option(
+            help="applications whose grant the payments wait for (arrears; withheld if not "
+            "granted by the end of the period)"
+        ),
     ] = None,
 ) -> None:
     """Print the cash payment register (现金发放花名册) of a period, by township and village."""
+    from fpcore.cli._options import period_notes
+    from fpcore.errors import InvalidInput
+    from fpcore.model import sample_county
+    from fpcore.periods import parse_period
+    from fpcore.policies import get
+    from fpcore.workflows import Copy, loads_applications, payment_register
+
+    households = read_population(population)
+    chosen = get(policy)
+    when = parse_period(period)
     try:
-        households = read_population(population)
-        chosen = get(policy)
-        waiting = loads_applications(_read(applications)) if applications else []
-        built = payment_register(
-            households,
-            chosen,
-            parse_period(period),
-            county=sample_county(),
-            applications=waiting,
-        )
-    except FpcoreError as error:
-        raise _fail(error) from None
+        waiting = loads_applications(read_input(applications)) if applications else []
+    except InvalidInput as error:
+        raise error.under("--applications") from None
+    period_notes(chosen, when)
+    built = payment_register(households, chosen, when, county=sample_county(), applications=waiting)
+    shown = Copy(copy.value)
     if output_format is RegisterFormat.CSV:
-        typer.echo(built.to_csv(copy), nl=False)
+        typer.echo(built.to_csv(shown), nl=False)
+        for line in built.withheld:  # the CSV holds payments only
+            note(f"withheld: {line.to_text()}")
     else:
-        typer.echo(built.to_text(copy))
+        typer.echo(built.to_text(shown))

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from fpcore.errors import InvalidInput, Problem
+from fpcore._json import parse_json, read_limited
+from fpcore.errors import InvalidInput, Problem, shown
 
 if TYPE_CHECKING:
     import polars as pl
@@ -317,12 +318,14 @@ def read_register(directory: str | Path) -> Register:
     root = Path(directory)
     problems: list[Problem] = []
     manifest_path = root / "register.json"
+    if root.exists() and not root.is_dir():
+        raise InvalidInput(f"{shown(str(root))} is not a directory (a register is a directory)")
+    if not manifest_path.exists():
+        raise InvalidInput(f"{manifest_path} not found (not a register directory)")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{manifest_path} not found (not a register directory)") from None
-    except json.JSONDecodeError as err:
-        raise InvalidInput(f"not JSON: {err}", path="register.json") from None
+        manifest = parse_json(read_limited(manifest_path))
+    except InvalidInput as error:
+        raise error.under("register.json") from None
     if not isinstance(manifest, dict):
         raise InvalidInput("must be a JSON object", path="register.json")
     expected = {"format", "version", "county"}
@@ -334,7 +337,7 @@ def read_register(directory: str | Path) -> Register:
                 "register.json.format", f"{manifest.get('format')!r}, expected {REGISTER_FORMAT!r}"
             )
         )
-    if manifest.get("version") != REGISTER_VERSION:
+    if type(manifest.get("version")) is not int or manifest.get("version") != REGISTER_VERSION:
         problems.append(
             Problem(
                 "register.json.version", f"{manifest.get('version')!r}, expected {REGISTER_VERSION}"

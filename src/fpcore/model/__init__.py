@@ -27,6 +27,15 @@ from fpcore.model._household import (
     Marriage,
     SecondChildQuota,
 )
+from fpcore.model._limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_CERTIFICATES,
+    MAX_CHILDREN,
+    MAX_DEPOSITS,
+    MAX_PARENTS,
+    MAX_TEXT_CHARS,
+)
 from fpcore.model._people import Child, Disability, HukouChange, Person, Residence
 from fpcore.model._resident_id import (
     check_digit,
@@ -38,6 +47,13 @@ from fpcore.model._resident_id import (
 from fpcore.model._samples import sample_county, sample_household
 
 __all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "MAX_CERTIFICATES",
+    "MAX_CHILDREN",
+    "MAX_DEPOSITS",
+    "MAX_PARENTS",
+    "MAX_TEXT_CHARS",
     "MIN_PARENT_AGE_AT_BIRTH",
     "Certificate",
     "CertificateKind",

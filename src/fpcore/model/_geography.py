@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from fpcore.errors import UnknownName
+from fpcore.errors import UnknownName, shown
 from fpcore.model._checks import Collector, to_tuple
 
 
@@ -13,9 +13,9 @@ def _check_code(check: Collector, path: str, code: object, digits: int, parent: 
         return
     assert isinstance(code, str)
     if not (code.isascii() and code.isdigit() and len(code) == digits):
-        check.add(path, f"{code!r} is not a {digits}-digit code")
+        check.add(path, f"{shown(code)} is not a {digits}-digit code")
     elif not code.startswith(parent):
-        check.add(path, f"{code!r} does not start with its parent's code {parent}")
+        check.add(path, f"{shown(code)} does not start with its parent's code {parent}")
 
 
 @attrs.frozen(kw_only=True)

@@ -8,8 +8,17 @@ from collections.abc import Iterator
 import attrs
 import pendulum
 
+from fpcore.errors import shown
 from fpcore.model._checks import Collector, to_date, to_optional_date, to_tuple
 from fpcore.model._enums import CertificateKind, ChildLink, MaritalStatus, MarriageEnd, Sex
+from fpcore.model._limits import (
+    MAX_CERTIFICATES,
+    MAX_CHILDREN,
+    MAX_CONFIRMATIONS,
+    MAX_DEPOSITS,
+    MAX_MARRIAGES,
+    MAX_PARENTS,
+)
 from fpcore.model._people import Child, Person
 from fpcore.money import Money
 
@@ -177,7 +186,7 @@ class Deposit:
     def __attrs_post_init__(self) -> None:
         check = Collector()
         if not isinstance(self.amount, Money):
-            check.add("amount", f"{self.amount!r} is not Money")
+            check.add("amount", f"{shown(self.amount)} is not Money")
         elif self.amount.fen <= 0:
             check.add("amount", f"{self.amount} is not a positive amount")
         paid_ok = check.date("paid", self.paid)
@@ -212,6 +221,9 @@ class Household:
     The constructor checks the fields and their agreement and reports every problem
     at once (:class:`~fpcore.errors.InvalidInput`, with paths like
     ``children[1].birth_date``). What-ifs use ``attrs.evolve``, which checks again.
+    A household holds at most 2 parents and 100 children, certificates and deposits
+    (:data:`~fpcore.model.MAX_CHILDREN` and the other limits), so every evaluation is
+    bounded.
 
     Args:
         household_id: the bureau's key for the household (户编号).
@@ -251,13 +263,15 @@ class Household:
         if check.text("village", self.village) and not (
             self.village.isascii() and self.village.isdigit() and len(self.village) == 12
         ):
-            check.add("village", f"{self.village!r} is not a 12-digit village code")
-        parents_ok = check.items("parents", self.parents, Person)
-        marriages_ok = check.items("marriages", self.marriages, Marriage)
-        children_ok = check.items("children", self.children, Child)
-        check.items("certificates", self.certificates, Certificate)
-        check.items("deposits", self.deposits, Deposit)
-        confirmations_ok = check.items("confirmations", self.confirmations, Confirmation)
+            check.add("village", f"{shown(self.village)} is not a 12-digit village code")
+        parents_ok = check.items("parents", self.parents, Person, at_most=MAX_PARENTS)
+        marriages_ok = check.items("marriages", self.marriages, Marriage, at_most=MAX_MARRIAGES)
+        children_ok = check.items("children", self.children, Child, at_most=MAX_CHILDREN)
+        check.items("certificates", self.certificates, Certificate, at_most=MAX_CERTIFICATES)
+        check.items("deposits", self.deposits, Deposit, at_most=MAX_DEPOSITS)
+        confirmations_ok = check.items(
+            "confirmations", self.confirmations, Confirmation, at_most=MAX_CONFIRMATIONS
+        )
         if self.second_child_quota is not None and not isinstance(
             self.second_child_quota, SecondChildQuota
         ):

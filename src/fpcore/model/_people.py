@@ -5,8 +5,10 @@ from __future__ import annotations
 import attrs
 import pendulum
 
+from fpcore.errors import shown
 from fpcore.model._checks import Collector, to_date, to_optional_date, to_tuple
 from fpcore.model._enums import ChildLink, Hukou, Sex
+from fpcore.model._limits import MAX_DISABILITIES, MAX_HUKOU_CHANGES
 from fpcore.model._resident_id import (
     encoded_birth_date,
     encoded_sex,
@@ -77,7 +79,7 @@ class Residence:
             and self.township.isdigit()
             and len(self.township) == _TOWNSHIP_CODE_DIGITS
         ):
-            check.add("township", f"{self.township!r} is not a 9-digit township code")
+            check.add("township", f"{shown(self.township)} is not a 9-digit township code")
         elif village_ok and not (
             self.village.isascii()
             and self.village.isdigit()
@@ -86,7 +88,7 @@ class Residence:
         ):
             check.add(
                 "village",
-                f"{self.village!r} is not a 12-digit village code in township {self.township}",
+                f"{shown(self.village)} is not a 12-digit village code in township {self.township}",
             )
         check.raise_if_any()
 
@@ -151,7 +153,10 @@ class Person:
         check.choice("sex", self.sex, Sex)
         birth_ok = check.date("birth_date", self.birth_date)
         check.choice("hukou", self.hukou, Hukou)
-        if check.items("hukou_changes", self.hukou_changes, HukouChange) and birth_ok:
+        if (
+            check.items("hukou_changes", self.hukou_changes, HukouChange, at_most=MAX_HUKOU_CHANGES)
+            and birth_ok
+        ):
             self._check_hukou_changes(check)
         if not isinstance(self.residence, Residence):
             check.add("residence", f"expected a Residence, got {type(self.residence).__name__}")
@@ -159,6 +164,7 @@ class Person:
             assert self.death_date is not None
             if self.death_date < self.birth_date:
                 check.add("death_date", f"{self.death_date} is before the birth date")
+        check.text("no_id_reason", self.no_id_reason, optional=True)
         _check_identity(
             check, self.resident_id, self.birth_date, self.sex, no_id_reason=self.no_id_reason
         )
@@ -239,7 +245,7 @@ class Disability:
     def __attrs_post_init__(self) -> None:
         check = Collector()
         if isinstance(self.grade, bool) or not isinstance(self.grade, int):
-            check.add("grade", f"{self.grade!r} is not a whole number")
+            check.add("grade", f"{shown(self.grade)} is not a whole number")
         elif not 1 <= self.grade <= 4:
             check.add("grade", f"{self.grade} is not a disability grade (expected 1, 2, 3 or 4)")
         issued_ok = check.date("issued", self.issued)
@@ -294,7 +300,7 @@ class Child:
         birth_ok = check.date("birth_date", self.birth_date)
         check.choice("link", self.link, ChildLink)
         if not isinstance(self.within_policy, bool):
-            check.add("within_policy", f"{self.within_policy!r} is not true or false")
+            check.add("within_policy", f"{shown(self.within_policy)} is not true or false")
         if check.date("adoption_date", self.adoption_date, optional=True):
             assert self.adoption_date is not None
             if self.link is ChildLink.BIRTH:
@@ -311,7 +317,10 @@ class Child:
                 self.death_date < self.adoption_date
             ):
                 check.add("death_date", f"{self.death_date} is before the adoption")
-        if check.items("disabilities", self.disabilities, Disability) and birth_ok:
+        if (
+            check.items("disabilities", self.disabilities, Disability, at_most=MAX_DISABILITIES)
+            and birth_ok
+        ):
             self._check_disabilities(check)
         if self.parents is not None and check.items("parents", self.parents, int):
             if not self.parents:

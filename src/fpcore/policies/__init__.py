@@ -23,12 +23,14 @@ from fpcore.policies._catalogue import (
     person_role,
     shandong,
 )
+from fpcore.policies._reforms import REFORM_SCHEMA_VERSION, reform_from_document, reform_schema
 
 # the catalogue's documented name is fpcore.policies.list()
 list = list_policies
 
 __all__ = [
     "ADAPTER",
+    "REFORM_SCHEMA_VERSION",
     "SETTINGS",
     "county",
     "get",
@@ -36,5 +38,7 @@ __all__ = [
     "list_policies",
     "national",
     "person_role",
+    "reform_from_document",
+    "reform_schema",
     "shandong",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -118,10 +119,12 @@ _FACTORIES: dict[str, Callable[[], Policy]] = {
     "county": county,
 }
 _BUILT: dict[str, Policy] = {}
+_BUILDING = threading.Lock()
 
 
 def get(policy_id: str) -> Policy:
-    """The named policy version (built once, then shared: policies are immutable).
+    """The named policy version, built on first use, then shared (policies are immutable;
+    one build even when threads ask at once).
 
     Raises:
         UnknownName: no policy has this id; the message lists the known ones.
@@ -134,11 +137,15 @@ def get(policy_id: str) -> Policy:
         ...
         fpcore.errors.UnknownName: unknown policy 'atlantis'; known: county, national, shandong
     """
-    if policy_id not in _BUILT:
-        factory = _FACTORIES.get(policy_id)
-        if factory is None:
-            raise UnknownName("policy", policy_id, _FACTORIES)
-        _BUILT[policy_id] = factory()
+    built = _BUILT.get(policy_id)
+    if built is not None:
+        return built
+    factory = _FACTORIES.get(policy_id)
+    if factory is None:
+        raise UnknownName("policy", policy_id, _FACTORIES)
+    with _BUILDING:  # threads asking at once share one build
+        if policy_id not in _BUILT:
+            _BUILT[policy_id] = factory()
     return _BUILT[policy_id]
 
 

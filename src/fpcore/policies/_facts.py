@@ -27,7 +27,8 @@ import pendulum
 from fpcore.model import Child, Household, HouseholdParent, Person, Sex
 from fpcore.periods import Month, month_reaching_age
 from fpcore.rules import Fact, fact
-from fpcore.tables import hukou_spells, most_alive_together
+from fpcore.tables import hukou_spells
+from fpcore.tables import most_children_alive_together as _most_together
 
 if TYPE_CHECKING:
     import polars as pl
@@ -203,7 +204,7 @@ def own_living_daughters(parent: HouseholdParent, month: Month) -> int:
 )
 def own_most_children_alive_together(parent: HouseholdParent, month: Month) -> int:
     """The most of the person's own children alive at one time, up to the month."""
-    return most_alive_together([c for c in _own(parent) if _joined(c, month.index)])
+    return _most_together(_own(parent), month.index)  # one sweep per list, cached
 
 
 @fact(
@@ -456,7 +457,7 @@ def living_daughters(household: Household, month: Month) -> int:
 def most_children_alive_together(household: Household, month: Month) -> int:
     """The most children the household has had alive at one time, up to the month
     (twins born on one day are two children alive together)."""
-    return most_alive_together([c for c in household.children if _joined(c, month.index)])
+    return _most_together(household.children, month.index)  # one sweep, cached
 
 
 @fact(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias
 
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput
+from fpcore.errors import InvalidInput, Problem, shown
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
-from fpcore.rules._facts import Entity
+from fpcore.rules._facts import ENTITIES, Entity
 from fpcore.rules._parameters import Citation
 
 __all__ = [
@@ -303,58 +304,41 @@ class Decision:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Decision:
-        """Inverse of :meth:`to_dict`.
+        """Inverse of :meth:`to_dict`, strict about every field's type.
 
         Raises:
-            InvalidInput: the document is not a decision of a known schema version.
+            InvalidInput: every problem, by path (``entitlements[0].monthly[2]``): a
+                missing, unknown or mistyped field, a bad month or amount, a total that
+                is not the sum of the months, an unsupported ``schema_version``.
+
+        Example:
+            >>> Decision.from_dict({"schema_version": True, "stamp": {}})
+            Traceback (most recent call last):
+            ...
+            fpcore.errors.InvalidInput: 9 problems in the input:
+              schema_version: true is not supported (expected 1)
+              ...
         """
-        if data.get("schema_version") != SCHEMA_VERSION:
-            raise InvalidInput(
-                f"schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}",
-                path="schema_version",
-            )
-        try:
-            s = data["stamp"]
-            stamp = Stamp(
-                fpcore_version=s["fpcore_version"],
-                policy_id=s["policy_id"],
-                policy_version=s["policy_version"],
-                policy_hash=s["policy_hash"],
-                period=parse_period(s["period"]),
-            )
-            entitlements = tuple(
-                Entitlement(
-                    benefit=e["benefit"],
-                    entity=e["entity"],
-                    beneficiary_id=e["beneficiary_id"],
-                    household_id=e["household_id"],
-                    monthly=tuple((Month.parse(m), Money(a)) for m, a in e["monthly"]),
-                )
-                for e in data["entitlements"]
-            )
-            statuses = tuple(
-                Status(
-                    benefit=st["benefit"],
-                    entity=st["entity"],
-                    beneficiary_id=st["beneficiary_id"],
-                    household_id=st["household_id"],
-                    monthly=tuple((Month.parse(m), v) for m, v in st["monthly"]),
-                )
-                for st in data["statuses"]
-            )
-            explanations = tuple(_trace_from_dict(t) for t in data["explanations"])
-        except (KeyError, TypeError, ValueError) as err:
-            if isinstance(err, InvalidInput):
-                raise
-            raise InvalidInput(f"not a decision document: {err!r}") from None
-        return cls(
-            stamp=stamp, entitlements=entitlements, statuses=statuses, explanations=explanations
-        )
+        return _read_decision(data)
 
     @classmethod
-    def from_json(cls, text: str) -> Decision:
-        """Inverse of :meth:`to_json`."""
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text: str | bytes) -> Decision:
+        """Inverse of :meth:`to_json`, through fpcore's guarded JSON reading (size, depth,
+        no NaN, no repeated keys, UTF-8).
+
+        Raises:
+            InvalidInput: the text is not acceptable JSON or not a decision document.
+
+        Example:
+            >>> Decision.from_json("[]")
+            Traceback (most recent call last):
+            ...
+            fpcore.errors.InvalidInput: 1 problem in the input:
+              expected a decision document (a JSON object), got a list
+        """
+        from fpcore._json import parse_json
+
+        return _read_decision(parse_json(text))
 
 
 def _trace_to_dict(t: RuleTrace) -> dict[str, Any]:
@@ -386,35 +370,303 @@ def _trace_to_dict(t: RuleTrace) -> dict[str, Any]:
     }
 
 
-def _trace_from_dict(d: Mapping[str, Any]) -> RuleTrace:
-    return RuleTrace(
-        rule_id=d["rule_id"],
-        title_zh=d["title_zh"],
-        title_en=d["title_en"],
-        benefit=d["benefit"],
-        entity=d["entity"],
-        beneficiary_id=d["beneficiary_id"],
-        household_id=d["household_id"],
-        month=Month.parse(d["month"]),
-        in_force=d["in_force"],
-        applied=d["applied"],
-        outcome=d["outcome"],
-        exception=d["exception"],
-        conditions=tuple(ConditionTrace(**c) for c in d["conditions"]),
-        values=tuple((a, b) for a, b in d["values"]),
-        parameters=tuple(
-            ParameterUse(
-                name=p["name"],
-                start=_date(p["start"]),
-                value=p["value"],
-                citation=Citation.from_dict(p["citation"]),
-            )
-            for p in d["parameters"]
-        ),
-        citations=tuple(Citation.from_dict(c) for c in d["citations"]),
+_DATE_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+class _Reader:
+    """Reads a decision document field by field, collecting every problem with its path."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def bad(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def fields(
+        self, data: object, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> Mapping[str, Any] | None:
+        if not isinstance(data, Mapping):
+            self.bad(path, f"expected an object, got {_kind(data)}")
+            return None
+        for key in data:
+            if key not in required and key not in optional:
+                self.bad(_at(path, shown(key, 40).strip("'")), "unknown field")
+        missing = [key for key in required if key not in data]
+        for key in missing:
+            self.bad(_at(path, key), "is required")
+        return None if missing else data
+
+    def text(self, value: object, path: str) -> str:
+        if not isinstance(value, str):
+            self.bad(path, f"expected text, got {_kind(value)}")
+            return ""
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.bad(path, "is not UTF-8 text (a lone surrogate)")
+        return value
+
+    def optional_text(self, value: object, path: str) -> str | None:
+        return None if value is None else self.text(value, path)
+
+    def flag(self, value: object, path: str) -> bool:
+        if not isinstance(value, bool):
+            self.bad(path, f"expected true or false, got {_kind(value)}")
+            return False
+        return value
+
+    def entity(self, value: object, path: str) -> Entity:
+        for entity in ENTITIES:
+            if isinstance(value, str) and value == entity:
+                return entity
+        self.bad(path, f"{shown(value)} is not an entity (expected person or household)")
+        return "household"
+
+    def id(self, value: object, path: str) -> Id:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            self.bad(path, f"expected an id (text or a whole number), got {_kind(value)}")
+            return ""
+        return self.text(value, path) if isinstance(value, str) else value
+
+    def parsed(self, parse: Any, value: object, path: str) -> Any:
+        if not isinstance(value, str):
+            self.bad(path, f"expected text, got {_kind(value)}")
+            return None
+        try:
+            return parse(value)
+        except InvalidInput as error:  # the value's own parts are not document paths
+            self.problems.extend(Problem(path, p.message) for p in error.problems)
+            return None
+
+    def items(self, value: object, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.bad(path, f"expected a list, got {_kind(value)}")
+            return []
+        return value
+
+    def pair(self, value: object, path: str) -> tuple[Any, Any] | None:
+        if not isinstance(value, list) or len(value) != 2:
+            self.bad(path, f"expected a pair [a, b], got {_kind(value)}")
+            return None
+        return value[0], value[1]
+
+    def citation(self, value: object, path: str) -> Citation | None:
+        data = self.fields(value, path, ("document",), ("article", "issued_by", "url"))
+        if data is None:
+            return None
+        texts = {k: self.text(v, _at(path, k)) for k, v in data.items() if k in _CITATION}
+        return Citation(**texts) if all(isinstance(v, str) for v in data.values()) else None
+
+
+_CITATION = ("document", "article", "issued_by", "url")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"text {shown(value, 42)}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"the number {shown(value, 42)}"
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _day(text: str) -> pendulum.Date:
+    match = _DATE_TEXT.fullmatch(text)
+    if match is None:
+        raise InvalidInput(f"{shown(text)} is not a date (expected YYYY-MM-DD)")
+    try:
+        return pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise InvalidInput(f"{shown(text)} is not a date (no such day)") from None
+
+
+def _monthly(r: _Reader, value: object, path: str, read: Any) -> tuple[tuple[Month, Any], ...]:
+    found = []
+    for index, item in enumerate(r.items(value, path)):
+        at = f"{path}[{index}]"
+        pair = r.pair(item, at)
+        if pair is None:
+            continue
+        month = r.parsed(Month.parse, pair[0], f"{at}[0]")
+        amount = read(pair[1], f"{at}[1]")
+        if month is not None and amount is not None:
+            found.append((month, amount))
+    return tuple(found)
+
+
+_OUTCOME_KEYS = ("benefit", "entity", "beneficiary_id", "household_id", "monthly")
+
+
+def _read_entitlement(r: _Reader, value: object, path: str) -> Entitlement | None:
+    data = r.fields(value, path, _OUTCOME_KEYS, ("total",))
+    if data is None:
+        return None
+    before = len(r.problems)
+    monthly = _monthly(
+        r, data["monthly"], _at(path, "monthly"), lambda v, at: r.parsed(Money, v, at)
+    )
+    found = Entitlement(
+        benefit=r.text(data["benefit"], _at(path, "benefit")),
+        entity=r.entity(data["entity"], _at(path, "entity")),
+        beneficiary_id=r.id(data["beneficiary_id"], _at(path, "beneficiary_id")),
+        household_id=r.id(data["household_id"], _at(path, "household_id")),
+        monthly=monthly,
+    )
+    if "total" in data and len(r.problems) == before:
+        total = r.parsed(Money, data["total"], _at(path, "total"))
+        if total is not None and total != found.total:
+            r.bad(_at(path, "total"), f"{total} is not the sum of the months ({found.total})")
+    return found
+
+
+def _read_status(r: _Reader, value: object, path: str) -> Status | None:
+    data = r.fields(value, path, _OUTCOME_KEYS)
+    if data is None:
+        return None
+    return Status(
+        benefit=r.text(data["benefit"], _at(path, "benefit")),
+        entity=r.entity(data["entity"], _at(path, "entity")),
+        beneficiary_id=r.id(data["beneficiary_id"], _at(path, "beneficiary_id")),
+        household_id=r.id(data["household_id"], _at(path, "household_id")),
+        monthly=_monthly(r, data["monthly"], _at(path, "monthly"), r.text),
     )
 
 
-def _date(text: str) -> pendulum.Date:
-    parsed = pendulum.Date.fromisoformat(text)
-    return pendulum.Date(parsed.year, parsed.month, parsed.day)
+_TRACE_KEYS = (
+    "rule_id",
+    "title_zh",
+    "title_en",
+    "benefit",
+    "entity",
+    "beneficiary_id",
+    "household_id",
+    "month",
+    "in_force",
+    "applied",
+    "outcome",
+    "exception",
+    "conditions",
+    "values",
+    "parameters",
+    "citations",
+)
+
+
+def _read_trace(r: _Reader, value: object, path: str) -> RuleTrace | None:
+    d = r.fields(value, path, _TRACE_KEYS)
+    if d is None:
+        return None
+    conditions = []
+    for index, item in enumerate(r.items(d["conditions"], _at(path, "conditions"))):
+        at = f"{_at(path, 'conditions')}[{index}]"
+        c = r.fields(item, at, ("code", "test", "value"), ("en", "zh"))
+        if c is not None:
+            conditions.append(ConditionTrace(**{k: r.text(v, _at(at, k)) for k, v in c.items()}))
+    values = []
+    for index, item in enumerate(r.items(d["values"], _at(path, "values"))):
+        at = f"{_at(path, 'values')}[{index}]"
+        pair = r.pair(item, at)
+        if pair is not None:
+            values.append((r.text(pair[0], f"{at}[0]"), r.text(pair[1], f"{at}[1]")))
+    parameters = []
+    for index, item in enumerate(r.items(d["parameters"], _at(path, "parameters"))):
+        at = f"{_at(path, 'parameters')}[{index}]"
+        p = r.fields(item, at, ("name", "start", "value", "citation"))
+        if p is None:
+            continue
+        start = r.parsed(_day, p["start"], _at(at, "start"))
+        citation = r.citation(p["citation"], _at(at, "citation"))
+        if start is not None and citation is not None:
+            parameters.append(
+                ParameterUse(
+                    name=r.text(p["name"], _at(at, "name")),
+                    start=start,
+                    value=r.text(p["value"], _at(at, "value")),
+                    citation=citation,
+                )
+            )
+    citations = []
+    for index, item in enumerate(r.items(d["citations"], _at(path, "citations"))):
+        citation = r.citation(item, f"{_at(path, 'citations')}[{index}]")
+        if citation is not None:
+            citations.append(citation)
+    month = r.parsed(Month.parse, d["month"], _at(path, "month"))
+    if month is None:
+        return None
+    return RuleTrace(
+        rule_id=r.text(d["rule_id"], _at(path, "rule_id")),
+        title_zh=r.text(d["title_zh"], _at(path, "title_zh")),
+        title_en=r.text(d["title_en"], _at(path, "title_en")),
+        benefit=r.text(d["benefit"], _at(path, "benefit")),
+        entity=r.entity(d["entity"], _at(path, "entity")),
+        beneficiary_id=r.id(d["beneficiary_id"], _at(path, "beneficiary_id")),
+        household_id=r.id(d["household_id"], _at(path, "household_id")),
+        month=month,
+        in_force=r.flag(d["in_force"], _at(path, "in_force")),
+        applied=r.flag(d["applied"], _at(path, "applied")),
+        outcome=r.optional_text(d["outcome"], _at(path, "outcome")),
+        exception=r.optional_text(d["exception"], _at(path, "exception")),
+        conditions=tuple(conditions),
+        values=tuple(values),
+        parameters=tuple(parameters),
+        citations=tuple(citations),
+    )
+
+
+def _read_decision(data: object) -> Decision:
+    r = _Reader()
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"expected a decision document (a JSON object), got {_kind(data)}")
+    version = data.get("schema_version")
+    if type(version) is not int or version != SCHEMA_VERSION:
+        r.bad(
+            "schema_version",
+            f"{_kind(version).removeprefix('the number ')} is not supported "
+            f"(expected {SCHEMA_VERSION})",
+        )
+    d = r.fields(data, "", ("schema_version", "stamp", "entitlements", "statuses", "explanations"))
+    stamp = None
+    s = (
+        r.fields(
+            data.get("stamp"),
+            "stamp",
+            ("fpcore_version", "policy_id", "policy_version", "policy_hash", "period"),
+        )
+        if "stamp" in data
+        else None
+    )
+    if s is not None:
+        period = r.parsed(parse_period, s["period"], "stamp.period")
+        texts = {
+            k: r.text(s[k], f"stamp.{k}")
+            for k in ("fpcore_version", "policy_id", "policy_version", "policy_hash")
+        }
+        if period is not None:
+            stamp = Stamp(period=period, **texts)
+    entitlements: list[Entitlement | None] = []
+    statuses: list[Status | None] = []
+    explanations: list[RuleTrace | None] = []
+    if d is not None:
+        for index, item in enumerate(r.items(d["entitlements"], "entitlements")):
+            entitlements.append(_read_entitlement(r, item, f"entitlements[{index}]"))
+        for index, item in enumerate(r.items(d["statuses"], "statuses")):
+            statuses.append(_read_status(r, item, f"statuses[{index}]"))
+        for index, item in enumerate(r.items(d["explanations"], "explanations")):
+            explanations.append(_read_trace(r, item, f"explanations[{index}]"))
+    if r.problems or stamp is None:
+        raise InvalidInput(r.problems or [Problem("stamp", "is required")])
+    return Decision(
+        stamp=stamp,
+        entitlements=tuple(e for e in entitlements if e is not None),
+        statuses=tuple(st for st in statuses if st is not None),
+        explanations=tuple(t for t in explanations if t is not None),
+    )

@@ -18,6 +18,7 @@ Example:
 """
 
 from fpcore.serialization._converter import make_converter, parse_date, structure, unstructure
+from fpcore.serialization._decision_schema import decision_schema
 from fpcore.serialization._documents import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
@@ -27,6 +28,7 @@ from fpcore.serialization._documents import (
     from_document,
     loads,
     parse_json,
+    read_limited,
     to_document,
 )
 from fpcore.serialization._events import (
@@ -45,6 +47,7 @@ __all__ = [
     "READABLE_VERSIONS",
     "SCHEMA_VERSION",
     "HouseholdEvents",
+    "decision_schema",
     "dumps",
     "dumps_events",
     "events_document",
@@ -57,6 +60,7 @@ __all__ = [
     "migrate_household_v1",
     "parse_date",
     "parse_json",
+    "read_limited",
     "structure",
     "to_document",
     "unstructure",

@@ -14,7 +14,8 @@ import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from fpcore.errors import InvalidInput, Problem
+from fpcore.errors import InvalidInput, Problem, shown
+from fpcore.model._checks import date_problem
 from fpcore.money import Money
 
 T = TypeVar("T")
@@ -28,18 +29,23 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text {shown!r}"
+        return f"text {shown(value, 42)}"
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):
         return "a list"
-    return f"the number {value}"
+    return f"the number {shown(value, 42)}"  # a resident ID sent as a number is masked
 
 
 def _structure_str(value: object, _type: type) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"expected text, got {_describe(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InvalidInput(
+            f"{_describe(value)} is not UTF-8 text (a lone surrogate at character {error.start})"
+        ) from None
     return value
 
 
@@ -56,16 +62,23 @@ def _structure_bool(value: object, _type: type) -> bool:
 
 
 def parse_date(value: object) -> pendulum.Date:
-    """Read a ``YYYY-MM-DD`` text as a pendulum Date, or raise InvalidInput saying why."""
+    """Read a ``YYYY-MM-DD`` text as a pendulum Date, or raise InvalidInput saying why.
+
+    The date must be in the range the model accepts (1850-01-01..2199-12-31).
+    """
     if not isinstance(value, str):
         raise InvalidInput(f"expected a date as text YYYY-MM-DD, got {_describe(value)}")
     match = _DATE_TEXT.fullmatch(value)
     if match is None:
-        raise InvalidInput(f"{value!r} is not a date (expected YYYY-MM-DD)")
+        raise InvalidInput(f"{shown(value)} is not a date (expected YYYY-MM-DD)")
     try:
-        return pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
+        day = pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         raise InvalidInput(f"{value} is not a date (no such day)") from None
+    problem = date_problem(day)
+    if problem is not None:
+        raise InvalidInput(problem)
+    return day
 
 
 def _structure_money(value: object, _type: type) -> Money:
@@ -94,7 +107,7 @@ def _problems(error: BaseException, path: str) -> list[Problem]:
     if isinstance(error, ForbiddenExtraKeysError):
         known = ", ".join(sorted(a.name for a in attrs.fields(error.cl)))
         return [
-            Problem(_join(path, key), f"unknown field (expected only: {known})")
+            Problem(_join(path, _key(key)), f"unknown field (expected only: {known})")
             for key in sorted(error.extra_fields)
         ]
     if isinstance(error, ClassValidationError):
@@ -118,6 +131,11 @@ def _problems(error: BaseException, path: str) -> list[Problem]:
     if isinstance(error, RecursionError):
         return [Problem(path, "is nested too deeply")]
     return [Problem(path, f"{error}")]
+
+
+def _key(key: str) -> str:
+    """An unknown key as a path shows it: cut like any quoted value."""
+    return key if len(key) <= 40 else shown(key, 40)
 
 
 def _join(path: str, name: str) -> str:

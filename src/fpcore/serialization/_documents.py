@@ -6,16 +6,29 @@ import functools
 import json
 import types
 import typing
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 
+from fpcore._json import MAX_DOCUMENT_BYTES, MAX_NESTING, parse_json, read_limited
 from fpcore.errors import InvalidInput, Problem
 from fpcore.model import Household
 from fpcore.serialization._converter import structure, unstructure
 from fpcore.serialization._migrate import migrate_v1, v1_path
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MAX_NESTING",
+    "READABLE_VERSIONS",
+    "SCHEMA_VERSION",
+    "dumps",
+    "from_document",
+    "loads",
+    "parse_json",
+    "read_limited",
+    "to_document",
+]
 
 T = TypeVar("T")
 
@@ -26,87 +39,6 @@ carries its version. Version 2 households carry life histories."""
 READABLE_VERSIONS = (1, 2)
 """The document versions fpcore reads: version 1 households are migrated on reading
 (:func:`migrate_household_v1`)."""
-
-MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
-"""Larger JSON texts are refused before parsing."""
-
-MAX_NESTING = 64
-"""Deeper JSON is refused: no fpcore document nests more than a dozen levels."""
-
-
-def _reject_constant(name: str) -> Any:
-    raise InvalidInput(f"{name} is not allowed in fpcore documents (JSON has no such number)")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InvalidInput(f"the key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _nesting_depth(text: str) -> int:
-    """Deepest bracket nesting outside strings, found without parsing."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-def parse_json(text: str | bytes) -> Any:
-    """Parse JSON text safely: size and depth limits, no NaN, no repeated keys.
-
-    Numbers with a fraction are read as ``Decimal``, never float.
-
-    Raises:
-        InvalidInput: the text is not acceptable JSON; the message says where and why.
-    """
-    if isinstance(text, bytes):
-        if len(text) > MAX_DOCUMENT_BYTES:
-            raise InvalidInput(f"the document has {len(text)} bytes (at most {MAX_DOCUMENT_BYTES})")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InvalidInput(f"the document is not UTF-8 text ({error.reason})") from None
-    if len(text) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(
-            f"the document has {len(text)} characters (at most {MAX_DOCUMENT_BYTES})"
-        )
-    if "[" in text or "{" in text:
-        depth = _nesting_depth(text)
-        if depth > MAX_NESTING:
-            raise InvalidInput(f"the document nests {depth} levels deep (at most {MAX_NESTING})")
-    try:
-        return json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_reject_constant,
-            object_pairs_hook=_no_duplicate_keys,
-        )
-    except InvalidInput:
-        raise
-    except json.JSONDecodeError as error:
-        raise InvalidInput(
-            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
-    except (ValueError, RecursionError) as error:  # e.g. an integer with 5,000 digits
-        raise InvalidInput(f"not valid JSON: {error}") from None
 
 
 def from_document(data: Any, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:

@@ -12,19 +12,55 @@ from typing import Any
 import attrs
 import pendulum
 
-from fpcore.money import Money
+from fpcore.model import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_CERTIFICATES,
+    MAX_CHILDREN,
+    MAX_DEPOSITS,
+    MAX_PARENTS,
+    MAX_TEXT_CHARS,
+)
+from fpcore.money import AMOUNT_PATTERN, Money
 from fpcore.serialization._documents import SCHEMA_VERSION
 
-_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-_MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+# Patterns are written for both ECMA-262 (JSON Schema's dialect) and Python's re: ASCII
+# digits as [0-9] (Python's \d takes every script's digits), and the end of the text as
+# (?![\s\S]) (Python's $ also matches before a final newline).
+_END = r"(?![\s\S])"
+_DATE_PATTERN = r"^(18[5-9][0-9]|19[0-9]{2}|20[0-9]{2}|21[0-9]{2})-[0-9]{2}-[0-9]{2}" + _END
+assert (pendulum.Date(1850, 1, 1), pendulum.Date(2199, 12, 31)) == (EARLIEST_DATE, LATEST_DATE)
+_MONEY_PATTERN = f"^{AMOUNT_PATTERN}{_END}"
+_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS, "pattern": r"\S"}
+_FIELD_PATTERNS = {
+    ("Household", "village"): r"^[0-9]{12}" + _END,
+    ("Residence", "township"): r"^[0-9]{9}" + _END,
+    ("Residence", "village"): r"^[0-9]{12}" + _END,
+    ("Person", "resident_id"): r"^[1-9][0-9]{16}[0-9X]" + _END,
+    ("Child", "resident_id"): r"^[1-9][0-9]{16}[0-9X]" + _END,
+}
+_FIELD_PATTERNS[("Deposit", "amount")] = (  # a positive amount: not all zeros, no minus
+    r"^(?!0+(\.0{1,2})?(?![\s\S]))[0-9]{1,16}(\.[0-9]{1,2})?" + _END
+)
+_FIELD_BOUNDS = {("Disability", "grade"): {"minimum": 1, "maximum": 4}}
+_MAX_ITEMS = {
+    ("Household", "parents"): MAX_PARENTS,
+    ("Household", "children"): MAX_CHILDREN,
+    ("Household", "certificates"): MAX_CERTIFICATES,
+    ("Household", "deposits"): MAX_DEPOSITS,
+}
 
 
 def json_schema(cls: type, *, version: int = SCHEMA_VERSION) -> dict[str, Any]:
     """The JSON Schema of a top-level document holding a ``cls``.
 
     It describes structure and formats (types, required and unknown keys, enum values,
-    date and amount patterns). Rules across fields (a child born after its parents, a
-    valid check digit) are beyond JSON Schema; the reader still enforces them.
+    date and amount patterns, the model's limits: dates 1850-01-01..2199-12-31, text of
+    1 to 200 characters with something besides spaces, list lengths, code shapes). Rules
+    across fields (a child born after its parents, a resident ID that agrees with the
+    birth date, a valid check digit) are beyond JSON Schema; the reader still enforces
+    them. Text must also be valid Unicode without lone surrogates (I-JSON, RFC 7493),
+    which JSON Schema cannot say.
 
     ``version`` 2 (the default) is the document fpcore writes. ``version=1`` gives the
     frozen schema of the version 1 household document, which fpcore still reads (and
@@ -57,9 +93,18 @@ def json_schema(cls: type, *, version: int = SCHEMA_VERSION) -> dict[str, Any]:
     }
 
 
+def _with_pattern(schema: dict[str, Any], pattern: str) -> dict[str, Any]:
+    """The text schema (possibly inside ``anyOf`` with null) with a stricter pattern."""
+    if "anyOf" in schema:
+        return {"anyOf": [_with_pattern(option, pattern) for option in schema["anyOf"]]}
+    if schema.get("type") == "string" or "pattern" in schema:
+        return {**schema, "pattern": pattern}
+    return schema
+
+
 def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if tp is str:
-        return {"type": "string"}
+        return dict(_TEXT)
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
@@ -90,7 +135,15 @@ def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             for field in attrs.fields(tp):
                 if not field.init:
                     continue
-                properties[field.name] = _schema_for(hints[field.name], defs)
+                prop = _schema_for(hints[field.name], defs)
+                pattern = _FIELD_PATTERNS.get((name, field.name))
+                if pattern is not None:
+                    prop = _with_pattern(prop, pattern)
+                prop = {**prop, **_FIELD_BOUNDS.get((name, field.name), {})}
+                most = _MAX_ITEMS.get((name, field.name))
+                if most is not None:
+                    prop = {**prop, "maxItems": most}
+                properties[field.name] = prop
                 if field.default is attrs.NOTHING:
                     required.append(field.name)
             body: dict[str, Any] = {"type": "object", "properties": properties}

@@ -125,8 +125,16 @@ def synthetic_county(
         seed: the random seed; the same seed gives the same county.
         on: nothing happens after this day (default 2008-12-31).
         villages: how many villages over the 12 townships.
+
+    Raises:
+        ModuleNotFoundError: numpy or polars is missing; the message says what to install.
     """
-    import numpy as np
+    try:
+        import numpy as np
+    except ModuleNotFoundError as error:  # the batch extra
+        raise ModuleNotFoundError(
+            'synthetic_county needs the batch extra: pip install "fpcore[batch]"', name=error.name
+        ) from error
 
     on = on or pendulum.Date(2008, 12, 31)
     rng = np.random.default_rng(seed)

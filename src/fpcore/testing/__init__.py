@@ -1,7 +1,13 @@
-"""Test support for code built on fpcore: hypothesis strategies (extra ``testing``).
+"""Test support for code built on fpcore (extra ``testing``).
 
-Install with ``pip install "fpcore[testing]"``. The core of fpcore never imports
-hypothesis; only this package does.
+- :mod:`fpcore.testing.strategies`: hypothesis strategies for fpcore's values and
+  coherent households.
+- :mod:`fpcore.testing.cases`: policy test cases as data (YAML worked cases), a loader,
+  a runner with readable diffs (``fpcore test``) and a pytest plugin.
+
+Install with ``pip install "fpcore[testing]"`` (hypothesis and PyYAML). The core of
+fpcore never imports either; each submodule is loaded when first used, and says which
+extra it needs when it is missing.
 
 Example:
     >>> from fpcore.testing import strategies
@@ -9,11 +15,21 @@ Example:
     True
 """
 
-try:
-    import hypothesis  # noqa: F401  (fail early, with the fix, when the extra is missing)
-except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError('fpcore.testing needs hypothesis: pip install "fpcore[testing]"') from error
+from __future__ import annotations
 
-from fpcore.testing import strategies
+from contextlib import suppress
+from importlib import import_module
+from types import ModuleType
 
-__all__ = ["strategies"]
+# first: hypothesis's entry point imports our strategies, which import hypothesis;
+# without hypothesis, fpcore.testing.strategies says what to install
+with suppress(ModuleNotFoundError):
+    import hypothesis  # noqa: F401
+
+__all__ = ["cases", "strategies"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in __all__:
+        return import_module(f"fpcore.testing.{name}")
+    raise AttributeError(f"module 'fpcore.testing' has no attribute {name!r}")

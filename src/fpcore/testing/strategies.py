@@ -23,6 +23,14 @@ Example:
     >>> test_children_younger_than_parents()
 """
 
+try:
+    import hypothesis  # noqa: F401  (fail early, with the fix, when the extra is missing)
+except ModuleNotFoundError as error:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        'fpcore.testing.strategies needs hypothesis: pip install "fpcore[testing]"',
+        name="hypothesis",
+    ) from error
+
 from fpcore.testing._basics import (
     MAX_DATE,
     MIN_DATE,

@@ -65,6 +65,7 @@ from fpcore.workflows._registers import (
     PayerShare,
     PaymentRegister,
     RegisterLine,
+    WithheldLine,
     payment_register,
 )
 from fpcore.workflows._samples import sample_applicant
@@ -115,6 +116,7 @@ __all__ = [
     "Stage",
     "State",
     "Status",
+    "WithheldLine",
     "application_from_json",
     "application_to_json",
     "apply_for_certificate",

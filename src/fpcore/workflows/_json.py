@@ -91,6 +91,16 @@ def dumps_applications(applications: Iterable[Application], *, indent: int | Non
     return json.dumps(documents, ensure_ascii=False, indent=indent)
 
 
+def _is_household(item: object) -> bool:
+    """A household document where an application was expected (a common mix-up)."""
+    return (
+        isinstance(item, dict)
+        and "household_id" in item
+        and "application_id" not in item
+        and "events" not in item
+    )
+
+
 def loads_applications(text: str | bytes) -> list[Application]:
     """Read a JSON list of application documents (or one application document).
 
@@ -104,8 +114,20 @@ def loads_applications(text: str | bytes) -> list[Application]:
         fpcore.errors.InvalidInput: 5 problems in the input:
           [0].application_id: is required
           ...
+        >>> loads_applications('{"schema_version": 1, "household_id": "HN-0001"}')
+        Traceback (most recent call last):
+        ...
+        fpcore.errors.InvalidInput: 1 problem in the input:
+          this is a household, not a list of applications (...)
     """
     data = parse_json(text)
+    items = data if isinstance(data, list) else [data]
+    if items and all(_is_household(item) for item in items):
+        what = "a household" if isinstance(data, dict) else "a list of households"
+        raise InvalidInput(
+            f"this is {what}, not a list of applications (expected a JSON list of "
+            "application documents, each with application_id, benefit and events)"
+        )
     if isinstance(data, dict):
         return [_application(data)]
     if not isinstance(data, list):

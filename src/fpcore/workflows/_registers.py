@@ -105,6 +105,42 @@ class PayerShare:
 
 
 @attrs.frozen(kw_only=True)
+class WithheldLine:
+    """A beneficiary the rules would pay whose payment waits for an application (暂缓发放):
+    not granted by the end of the period, with the reason."""
+
+    household_id: str
+    beneficiary: str
+    benefit: str
+    application_id: str
+    reason: str
+    amount: Money
+
+    def to_text(self) -> str:
+        """One line for the register's text.
+
+        Example:
+            >>> WithheldLine(household_id="HN-0002", beneficiary="mother",
+            ...     benefit="special_assistance", application_id="TF-1",
+            ...     reason="awaiting grant (township review, open)", amount=Money("1500")).to_text()
+            'HN-0002  mother  special_assistance  TF-1: awaiting grant (township review, open); 1500.00 withheld'
+        """  # noqa: E501
+        return (
+            f"{self.household_id}  {self.beneficiary}  {self.benefit}  "
+            f"{self.application_id}: {self.reason}; {self.amount} withheld"
+        )
+
+
+def _withheld_reason(app: Application) -> str:
+    granted = app.granted_on
+    if granted is not None:
+        return f"granted on {granted}, after the period"
+    if app.status is Status.REJECTED:
+        return f"application refused at {app.stage.value}"
+    return f"awaiting grant ({app.stage.value}, {app.status.value})"
+
+
+@attrs.frozen(kw_only=True)
 class PaymentRegister:
     """A cash payment register for a period: lines by township and village, totals that
     are sums of the lines to the fen, and each payer's share of each benefit."""
@@ -114,6 +150,7 @@ class PaymentRegister:
     period: Period
     lines: tuple[RegisterLine, ...]
     shares: tuple[PayerShare, ...]
+    withheld: tuple[WithheldLine, ...] = ()
 
     @property
     def total(self) -> Money:
@@ -178,6 +215,9 @@ class PaymentRegister:
         lines.append(f"合计 total: {self.total} ({len(self.lines)} lines)")
         for share in self.shares:
             lines.append(f"  {share.benefit} / {share.payer}: {share.amount}")
+        if self.withheld:
+            lines.append(f"暂缓发放 withheld: {len(self.withheld)}")
+            lines.extend(f"  {w.to_text()}" for w in self.withheld)
         return "\n".join(lines)
 
     def to_csv(self, copy: Copy = Copy.PUBLIC) -> str:
@@ -265,8 +305,10 @@ def payment_register(
     granted by the end of the period; months from the grant month are regular, and
     when the grant falls in the period, the earlier months the rules give from the
     back-pay start (:class:`BackPay`) are one arrears line (补发), back before the period
-    if need be. Payer shares come from :func:`fpcore.policies.funding.fund_benefits`
-    on the period's first day.
+    if need be. A beneficiary whose application is not granted by the end of the period
+    is listed in ``withheld`` with the reason and the amount the rules give. Payer
+    shares come from :func:`fpcore.policies.funding.fund_benefits` on the period's
+    first day.
 
     Raises:
         UnknownName: a benefit with an amount has no funding parameters.
@@ -284,6 +326,7 @@ def payment_register(
     """
     waiting = _latest(applications)
     lines: list[RegisterLine] = []
+    withheld: list[WithheldLine] = []
     for household in households:
         decision = policy.evaluate(household, period)
         township_name, village_name = place_names(household.village, county)
@@ -304,6 +347,17 @@ def payment_register(
             if app is not None:
                 granted = app.granted_on
                 if granted is None or granted > period.end:
+                    if regular:
+                        withheld.append(
+                            WithheldLine(
+                                household_id=household.household_id,
+                                beneficiary=beneficiary,
+                                benefit=benefit,
+                                application_id=app.application_id,
+                                reason=_withheld_reason(app),
+                                amount=sum((a for _, a in regular), ZERO),
+                            )
+                        )
                     continue
                 grant_month = Month.of(granted)
                 start = (
@@ -351,4 +405,5 @@ def payment_register(
         period=period,
         lines=tuple(lines),
         shares=shares,
+        withheld=tuple(withheld),
     )

@@ -1,0 +1,155 @@
+"""Reforms as data: checked whole, paths and suggestions, never code."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import fpcore.policies as policies
+from fpcore.errors import InvalidInput
+from fpcore.model import sample_household
+from fpcore.money import Money
+from fpcore.periods import parse_period
+from fpcore.policies import reform_from_document, reform_schema
+
+CITE = {"document": "县政府令 2016 第 3 号", "article": "二"}
+
+
+def _reform(**changes: Any) -> dict[str, Any]:
+    return {"schema_version": 1, "base": "county", **changes}
+
+
+def _paths(document: dict[str, Any]) -> list[str]:
+    with pytest.raises(InvalidInput) as caught:
+        reform_from_document(document)
+    return [p.path for p in caught.value.problems]
+
+
+def test_an_empty_reform_is_the_base_under_another_name() -> None:
+    policy = reform_from_document(_reform())
+    base = policies.get("county")
+    assert policy.id == "county+reform"
+    assert policy.content_hash == base.content_hash
+
+
+def test_a_parameter_value_is_put_in_force_from_its_start() -> None:
+    policy = reform_from_document(
+        _reform(
+            id="county-ocr-20",
+            version="2026.2",
+            parameters={
+                "only_child_reward.monthly": [
+                    {"start": "2008-01-01", "until": "2008-06-30", "value": "20", "citation": CITE}
+                ]
+            },
+        )
+    )
+    assert (policy.id, policy.version) == ("county-ocr-20", "2026.2")
+    decision = policy.evaluate(sample_household(), parse_period("2008"))
+    base = policies.get("county").evaluate(sample_household(), parse_period("2008"))
+    # six months at double the fee, then the base's value again
+    assert decision.total() - base.total() == Money("120.00")
+    used = policy.parameters["only_child_reward.monthly"].entry_at(parse_period("2008-03").start)
+    assert used.citation.document == CITE["document"]
+
+
+def test_settings_and_dates_from_yaml() -> None:
+    policy = reform_from_document(
+        _reform(
+            settings={"special_assistance_start": "next_month"},
+            parameters={
+                "only_child_reward.certificate_cutoff": [
+                    {"start": datetime.date(2002, 9, 1), "value": "2016-06-01", "citation": CITE}
+                ]
+            },
+        )
+    )
+    assert policy.settings_in_force()["special_assistance_start"] == "next_month"
+
+
+def test_every_problem_with_its_path() -> None:
+    paths = _paths(
+        {
+            "schema_version": 2,
+            "base": "county",
+            "code": "import os",
+            "settings": {"only_child_reward_last_month": "never", "speed": "fast"},
+            "parameters": {
+                "only_child_reward.monthly": [
+                    {"start": "2008-02-30", "value": 20, "citation": {"article": "1"}},
+                    "x",
+                ],
+                "only_child_reward.waiver_multiplier": [
+                    {"start": "2008-01-01", "value": True, "citation": CITE, "extra": 1}
+                ],
+                "special_assistance.max_disability_grade": [],
+                "nope": [],
+            },
+        }
+    )
+    assert paths == [
+        "code",
+        "schema_version",
+        "settings.only_child_reward_last_month",
+        "settings.speed",
+        "parameters.only_child_reward.monthly[0].start",
+        "parameters.only_child_reward.monthly[0].value",
+        "parameters.only_child_reward.monthly[0].citation.document",
+        "parameters.only_child_reward.monthly[1]",
+        "parameters.only_child_reward.waiver_multiplier[0].extra",
+        "parameters.only_child_reward.waiver_multiplier[0].value",
+        "parameters.special_assistance.max_disability_grade",
+        "parameters.nope",
+    ]
+
+
+def test_unknown_names_get_a_suggestion() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        reform_from_document(_reform(base="countty", parameters={}))
+    assert "did you mean 'county'" in str(caught.value)
+    with pytest.raises(InvalidInput) as caught:
+        reform_from_document(_reform(parameters={"only_child_reward.montly": []}))
+    assert "did you mean 'only_child_reward.monthly'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kind_parameter", "value"),
+    [
+        ("only_child_reward.monthly", "-5x"),
+        ("only_child_reward.monthly", 10.5),
+        ("only_child_reward.waiver_multiplier", "2"),
+        ("only_child_reward.waiver_multiplier", 10**12),
+        ("only_child_reward.certificate_cutoff", "2016-1-1"),
+        ("funding.contraception.city", None),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_refused(kind_parameter: str, value: object) -> None:
+    paths = _paths(
+        _reform(
+            parameters={kind_parameter: [{"start": "2010-01-01", "value": value, "citation": CITE}]}
+        )
+    )
+    assert paths == [f"parameters.{kind_parameter}[0].value"]
+
+
+def test_not_an_object() -> None:
+    with pytest.raises(InvalidInput, match="must be a JSON object"):
+        reform_from_document([])  # type: ignore[arg-type]
+
+
+def test_schema_accepts_what_the_reader_accepts() -> None:
+    schema = reform_schema()
+    Draft202012Validator.check_schema(schema)
+    document = _reform(
+        id="x",
+        settings={"special_assistance_start": "next_month"},
+        parameters={
+            "only_child_reward.monthly": [{"start": "2008-01-01", "value": "20", "citation": CITE}]
+        },
+    )
+    reform_from_document(document)
+    assert list(Draft202012Validator(schema).iter_errors(document)) == []
+    assert list(Draft202012Validator(schema).iter_errors({**document, "code": "x"}))
