@@ -35,7 +35,7 @@ from fpcore.model._resident_id import (
     mask_resident_id,
     resident_id_problems,
 )
-from fpcore.model._samples import sample_county, sample_household
+from fpcore.model._samples import sample_county, sample_history, sample_household
 
 __all__ = [
     "MIN_PARENT_AGE_AT_BIRTH",
@@ -70,5 +70,6 @@ __all__ = [
     "mask_resident_id",
     "resident_id_problems",
     "sample_county",
+    "sample_history",
     "sample_household",
 ]
