@@ -24,6 +24,8 @@ from fpcore.model import (
     Household,
     Hukou,
     MaritalStatus,
+    Marriage,
+    MarriageEnd,
     Person,
     Residence,
     SecondChildQuota,
@@ -40,6 +42,7 @@ from fpcore.money import Money
 from fpcore.testing import strategies as fst
 
 D = pendulum.Date
+DEATH, DIVORCE = MarriageEnd.DEATH, MarriageEnd.DIVORCE
 HEAVY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HOME = Residence(township="371121100", village="371121100201")
 
@@ -135,8 +138,15 @@ def test_residence_codes() -> None:
         ({"adoption_date": D(2001, 1, 1)}, ["adoption_date"]),
         ({"link": ChildLink.ADOPTION, "adoption_date": D(1999, 5, 30)}, ["adoption_date"]),
         ({"death_date": D(1999, 5, 30)}, ["death_date"]),
-        ({"disability": Disability(grade=2, issued=D(1999, 1, 1))}, ["disability.issued"]),
-        ({"disability": "grade 2"}, ["disability"]),
+        (
+            {"disabilities": (Disability(grade=2, issued=D(1999, 1, 1)),)},
+            ["disabilities[0].issued"],
+        ),
+        ({"disabilities": ("grade 2",)}, ["disabilities[0]"]),
+        ({"disabilities": "grade 2"}, ["disabilities"]),
+        ({"parents": ()}, ["parents"]),
+        ({"parents": (0, 0)}, ["parents"]),
+        ({"parents": ("0",)}, ["parents[0]"]),
         ({"within_policy": "yes"}, ["within_policy"]),
         ({"resident_id": make_resident_id("371121", D(1999, 6, 1), 3, Sex.MALE)}, ["birth_date"]),
         ({"link": "birth"}, ["link"]),
@@ -170,11 +180,11 @@ def test_disability_grade_outside_1_to_4(grade: object) -> None:
 
 
 def test_disability_in_force() -> None:
-    d = Disability(grade=1, issued=D(2005, 1, 1), recovered=D(2007, 1, 1))
+    d = Disability(grade=1, issued=D(2005, 1, 1), cancelled=D(2007, 1, 1))
     assert d.in_force_on(D(2006, 1, 1))
     assert not d.in_force_on(D(2007, 1, 1))
-    error = problems_of(lambda: Disability(grade=1, issued=D(2005, 1, 1), recovered=D(2004, 1, 1)))
-    assert paths(error) == ["recovered"]
+    error = problems_of(lambda: Disability(grade=1, issued=D(2005, 1, 1), cancelled=D(2004, 1, 1)))
+    assert paths(error) == ["cancelled"]
 
 
 # households ------------------------------------------------------------------------------
@@ -247,19 +257,19 @@ def test_duplicate_persons() -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"marital_status": MaritalStatus.WIDOWED}, ["parents"]),
-        ({"status_since": D(2000, 1, 1)}, ["status_since"]),
+        ({"marriages": ()}, ["marriages"]),
+        ({"marriages": (Marriage(spouses=(0, 2)),)}, ["marriages[0].spouses"]),
         (
-            {"married": D(2001, 1, 1), "status_since": D(2000, 1, 1)},
-            ["status_since", "status_since"],
+            {"marriages": (Marriage(spouses=(0, 1), married=D(1960, 1, 1)),)},
+            ["marriages[0].married", "marriages[0].married"],
         ),
         ({"village": "3711211002"}, ["village"]),
         ({"household_id": ""}, ["household_id"]),
         ({"parents": ("x",)}, ["parents[0]"]),
         ({"children": [1, 2]}, ["children[0]", "children[1]"]),
         ({"second_child_quota": "waived"}, ["second_child_quota"]),
-        ({"married": "1997-10-01"}, ["married"]),
-        ({"marital_status": "married"}, ["marital_status"]),
+        ({"marriages": ("1997-10-01",)}, ["marriages[0]"]),
+        ({"confirmations": ("x",)}, ["confirmations[0]"]),
     ],
 )
 def test_household_problems_name_the_field(changes: dict[str, Any], expected: list[str]) -> None:
@@ -276,13 +286,13 @@ def test_household_lists_every_problem_at_once() -> None:
             village="x",
             children=(child(D(1999, 5, 31)), child(D(1975, 1, 1))),
             certificates=(early,),
-            status_since=D(2000, 1, 1),
+            marriages=(Marriage(spouses=(0, 1), married=D(1960, 1, 1)),),
         )
     )
     assert sorted(set(paths(error))) == [
         "certificates[0].issued",
         "children[1].birth_date",
-        "status_since",
+        "marriages[0].married",
         "village",
     ]
 
@@ -292,11 +302,12 @@ def test_single_parent_household() -> None:
     widowed = attrs.evolve(
         h,
         parents=h.parents[:1],
-        marital_status=MaritalStatus.WIDOWED,
-        status_since=D(2010, 1, 1),
+        marriages=(Marriage(spouses=(0,), married=D(1997, 10, 1), ended=D(2010, 1, 1), end=DEATH),),
     )
     assert widowed.father is None
     assert widowed.mother is h.parents[0]
+    assert widowed.marital_status is MaritalStatus.WIDOWED
+    assert widowed.marital_status_on(D(2009, 12, 31)) is MaritalStatus.MARRIED
     error = problems_of(lambda: attrs.evolve(h, parents=(h.parents[0], h.parents[0])))
     assert "parents" in paths(error)
 

@@ -44,7 +44,7 @@ from fpcore.model._resident_id import (
     mask_resident_id,
     resident_id_problems,
 )
-from fpcore.model._samples import sample_county, sample_household
+from fpcore.model._samples import sample_county, sample_history, sample_household
 
 __all__ = [
     "EARLIEST_DATE",
@@ -86,5 +86,6 @@ __all__ = [
     "mask_resident_id",
     "resident_id_problems",
     "sample_county",
+    "sample_history",
     "sample_household",
 ]

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import pendulum
 
-from fpcore.model._enums import CertificateKind, Hukou, Sex
+from fpcore.model._enums import CertificateKind, Hukou, MarriageEnd, Sex
 from fpcore.model._geography import County, Township, Village
 from fpcore.model._household import (
     Certificate,
+    Confirmation,
     Deposit,
     Household,
     Marriage,
     SecondChildQuota,
 )
-from fpcore.model._people import Child, Person, Residence
+from fpcore.model._people import Child, Disability, HukouChange, Person, Residence
 from fpcore.model._resident_id import make_resident_id
 from fpcore.money import Money
 
@@ -109,6 +110,84 @@ def sample_household() -> Household:
                 paid=pendulum.Date(1998, 6, 1),
                 refunded=pendulum.Date(2008, 10, 20),
                 receipt="BZJ-1998-0456",
+            ),
+        ),
+    )
+
+
+def sample_history() -> Household:
+    """The sample household's life history, with more in it than a snapshot can hold.
+
+    The father was widowed in 1993 from a first marriage; he and 张秀娟 married in 1997;
+    she moved to urban hukou (农转非) in 2010; their son's disability certificate of
+    grade 3 (2005) was replaced by one of grade 2 in 2009; the mother's eligibility
+    for special assistance was confirmed in 2019.
+
+    >>> h = sample_history()
+    >>> h.parents[0].hukou_on(pendulum.Date(2009, 1, 1)).value, h.parents[0].hukou_on(
+    ...     pendulum.Date(2011, 1, 1)).value
+    ('rural', 'urban')
+    >>> [d.grade for d in h.children[0].disabilities]
+    [3, 2]
+    """
+    base = sample_household()
+    mother, father = base.parents
+    son = base.children[0]
+    return Household(
+        household_id=base.household_id,
+        village=base.village,
+        parents=(
+            Person(
+                resident_id=mother.resident_id,
+                name=mother.name,
+                sex=mother.sex,
+                birth_date=mother.birth_date,
+                hukou=Hukou.RURAL,
+                residence=mother.residence,
+                hukou_changes=(
+                    HukouChange(on=pendulum.Date(2010, 6, 1), hukou=Hukou.URBAN, reason="农转非"),
+                ),
+            ),
+            father,
+        ),
+        marriages=(
+            Marriage(
+                spouses=(1,),
+                married=pendulum.Date(1990, 3, 1),
+                ended=pendulum.Date(1993, 7, 1),
+                end=MarriageEnd.DEATH,
+            ),
+            *base.marriages,
+        ),
+        children=(
+            Child(
+                name=son.name,
+                sex=son.sex,
+                birth_date=son.birth_date,
+                disabilities=(
+                    Disability(
+                        grade=3,
+                        issued=pendulum.Date(2005, 4, 1),
+                        cancelled=pendulum.Date(2009, 9, 1),
+                        certificate_number="37112119990531001X13",
+                    ),
+                    Disability(
+                        grade=2,
+                        issued=pendulum.Date(2009, 9, 1),
+                        certificate_number="37112119990531001X12",
+                    ),
+                ),
+            ),
+        ),
+        certificates=base.certificates,
+        second_child_quota=base.second_child_quota,
+        deposits=base.deposits,
+        confirmations=(
+            Confirmation(
+                benefit="special_assistance",
+                parent=0,
+                confirmed=pendulum.Date(2019, 6, 20),
+                reference="TF-2019-0031",
             ),
         ),
     )

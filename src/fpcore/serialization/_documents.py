@@ -73,6 +73,8 @@ def from_document(data: Any, cls: type[T], *, converter: cattrs.Converter | None
         found = error.problems
         if v1:
             found = tuple(_v1_problem(p, cls) for p in found)
+            if problems:  # the marriage could not be migrated: say why only once
+                found = tuple(p for p in found if not p.path.endswith("marital_status"))
         raise InvalidInput([*problems, *found]) from None
     if problems:
         raise InvalidInput(problems)

@@ -554,3 +554,63 @@ def second_child_quotas(on: dt.date = DEFAULT_ON) -> st.SearchStrategy[SecondChi
         return SecondChildQuota(granted=granted, waived=waived)
 
     return build()
+
+
+def marriages(
+    *, spouses: tuple[int, ...] = (0, 1), on: dt.date = DEFAULT_ON
+) -> st.SearchStrategy[Marriage]:
+    """Marriages of these ``spouses`` (no household to agree with): married from 1970 to
+    ``on`` or on an unknown date; a marriage to a spouse outside the household
+    (``spouses`` of one) has ended by divorce or death, on a day given or not.
+
+    Shrinks towards a marriage on 1970-01-01 in force (or ended by divorce that day).
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(marriages(spouses=(0,)))
+        ... def test_ended(m: Marriage) -> None:
+        ...     assert m.end is not None
+        >>> test_ended()
+    """
+    last = pendulum.Date(on.year, on.month, on.day)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Marriage:
+        married = None if one_in(draw, 5) else between(draw, pendulum.Date(1970, 1, 1), last)
+        if len(spouses) == 2 and not one_in(draw, 4):
+            return Marriage(spouses=spouses, married=married)
+        end = MarriageEnd.DEATH if one_in(draw, 2) else MarriageEnd.DIVORCE
+        if len(spouses) == 2:
+            end = MarriageEnd.DIVORCE  # a household spouse's death is their death_date
+        ended = (
+            None if one_in(draw, 5) else between(draw, married or pendulum.Date(1970, 1, 1), last)
+        )
+        return Marriage(spouses=spouses, married=married, ended=ended, end=end)
+
+    return build()
+
+
+def confirmations(*, parent: int = 0, on: dt.date = DEFAULT_ON) -> st.SearchStrategy[Confirmation]:
+    """Eligibility confirmations for ``parents[parent]`` from 2008 to ``on``.
+
+    Shrinks towards special assistance confirmed on 2008-01-01 without a reference.
+
+    Example:
+        >>> from hypothesis import Phase, find, settings
+        >>> simplest = settings(database=None, phases=[Phase.generate], max_examples=1)
+        >>> find(confirmations(), lambda c: True, settings=simplest).benefit
+        'special_assistance'
+    """
+    last = pendulum.Date(on.year, on.month, on.day)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Confirmation:
+        reference = f"TF-{draw(st.integers(1, 9999)):04d}" if one_in(draw, 2) else None
+        return Confirmation(
+            benefit=draw(st.sampled_from(BENEFITS)),
+            parent=parent,
+            confirmed=between(draw, min(pendulum.Date(2008, 1, 1), last), last),
+            reference=reference,
+        )
+
+    return build()

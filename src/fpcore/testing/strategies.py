@@ -2,7 +2,11 @@
 
 For test suites built on fpcore, e.g. the properties a policy change must keep. Every
 strategy yields objects that pass their constructors' checks; :func:`households`
-yields households whose dates and statuses also make sense together. Each strategy's
+yields households whose life histories also make sense together (hukou changes,
+divorces and remarriages, deaths of spouses, reissued disability certificates,
+returned certificates, confirmations), or with ``snapshot=True`` only what a version 1
+document could say; :func:`v1_household_documents` yields those as version 1
+documents. Each strategy's
 docstring says what its examples shrink towards, so a failing property reports a
 small, readable household. All dates are ``pendulum.Date``; all amounts are ``Money``.
 
@@ -43,17 +47,21 @@ from fpcore.testing._basics import (
     ratios,
     years,
 )
+from fpcore.testing._documents import v1_document, v1_household_documents
 from fpcore.testing._households import (
     certificates,
+    confirmations,
     counties,
     deposits,
     households,
+    marriages,
     second_child_quotas,
 )
 from fpcore.testing._people import (
     DEFAULT_ON,
     children,
     disabilities,
+    hukou_changes,
     names,
     persons,
     residences,
@@ -66,11 +74,14 @@ __all__ = [
     "MIN_DATE",
     "certificates",
     "children",
+    "confirmations",
     "counties",
     "dates",
     "deposits",
     "disabilities",
     "households",
+    "hukou_changes",
+    "marriages",
     "money",
     "month_spans",
     "months",
@@ -82,5 +93,7 @@ __all__ = [
     "residences",
     "resident_ids",
     "second_child_quotas",
+    "v1_document",
+    "v1_household_documents",
     "years",
 ]
