@@ -19,9 +19,14 @@ from fpcore.tables import household_tables
 
 
 @settings(max_examples=10, deadline=None)
-@given(seed=st.integers(min_value=0, max_value=2**32 - 1), size=st.integers(1, 400))
-def test_tables_equal_the_tables_of_the_objects(seed: int, size: int) -> None:
-    county = synthetic_county(households=size, seed=seed)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    size=st.integers(1, 400),
+    on=st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2030, 12, 31)),
+)
+def test_tables_equal_the_tables_of_the_objects(seed: int, size: int, on: dt.date) -> None:
+    day = pendulum.Date(on.year, on.month, on.day)
+    county = synthetic_county(households=size, seed=seed, on=day)
     built = county.tables()
     from_objects = household_tables(county.households())  # every object passes its checks
     assert built.keys() == from_objects.keys()
