@@ -63,4 +63,4 @@ def test_schema_prints_the_household_schema() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0
     schema = json.loads(result.output)
-    assert schema["properties"]["schema_version"] == {"const": 1}
+    assert schema["properties"]["schema_version"] == {"const": 2}

@@ -19,7 +19,8 @@ from fpcore.model import (
     Child,
     ChildLink,
     Household,
-    MaritalStatus,
+    Marriage,
+    MarriageEnd,
     Residence,
     Sex,
     sample_county,
@@ -86,16 +87,75 @@ def test_parent_living_elsewhere_counts_as_resident_there() -> None:
 
 def test_single_parent_without_mother() -> None:
     h = sample_household()
-    father_only = attrs.evolve(
-        h,
-        parents=(h.parents[1],),
-        marital_status=MaritalStatus.WIDOWED,
-        status_since=pendulum.Date(2005, 1, 1),
+    widowed = Marriage(
+        spouses=(0,),
+        married=pendulum.Date(1997, 10, 1),
+        ended=pendulum.Date(2005, 1, 1),
+        end=MarriageEnd.DEATH,
     )
+    father_only = attrs.evolve(h, parents=(h.parents[1],), marriages=(widowed,))
     reg = register_from_households([father_only], county=COUNTY)
     assert reg.births is not None
     assert reg.births.get_column("mother_birth_date").null_count() == 1
     assert reg.persons.get_column("marital_status").to_list() == ["widowed", "single"]
+
+
+def test_each_parent_has_their_own_marital_status() -> None:
+    h = sample_household()
+    father_died = attrs.evolve(
+        h, parents=(h.parents[0], attrs.evolve(h.parents[1], death_date=pendulum.Date(2006, 5, 1)))
+    )
+    reg = register_from_households([father_died], county=COUNTY)
+    # the widow is widowed; her husband died married
+    assert reg.persons.get_column("marital_status").to_list() == ["widowed", "married", "single"]
+    divorced = attrs.evolve(
+        h,
+        marriages=(
+            Marriage(
+                spouses=(0, 1),
+                married=pendulum.Date(1997, 10, 1),
+                ended=pendulum.Date(2004, 3, 1),
+                end=MarriageEnd.DIVORCE,
+            ),
+        ),
+    )
+    reg = register_from_households([divorced], county=COUNTY)
+    assert reg.persons.get_column("marital_status").to_list() == ["divorced", "divorced", "single"]
+
+
+def test_twins_share_their_delivery_order() -> None:
+    h = sample_household()
+    born = h.children[0].birth_date
+    twin = Child(name="王小丽", sex=Sex.FEMALE, birth_date=born)
+    later = Child(name="王小刚", sex=Sex.MALE, birth_date=born.add(years=4), within_policy=False)
+    family = attrs.evolve(h, children=(h.children[0], twin, later))
+    reg = register_from_households([family], county=COUNTY)
+    assert reg.births is not None
+    orders = reg.births.get_column("order").to_list()
+    assert orders == [family.delivery_order(i) for i in range(3)] == [1, 1, 2]
+    twins_year = register_counts(reg, year=born.year, by="village")[("洪凝镇", "洪凝1村")]
+    assert (twins_year.live_births, twins_year.second_births) == (2, 0)
+    later_year = register_counts(reg, year=born.year + 4, by="village")[("洪凝镇", "洪凝1村")]
+    assert later_year.second_births == 1
+
+
+def test_a_child_of_the_father_alone_has_no_recorded_mother() -> None:
+    h = sample_household()
+    mother, father = h.parents
+    earlier = Marriage(
+        spouses=(1,),
+        married=pendulum.Date(1990, 1, 1),
+        ended=pendulum.Date(1994, 1, 1),
+        end=MarriageEnd.DIVORCE,
+    )
+    his = Child(name="王小兵", sex=Sex.MALE, birth_date=pendulum.Date(1991, 5, 1), parents=(1,))
+    family = attrs.evolve(h, marriages=(earlier, *h.marriages), children=(his, *h.children))
+    reg = register_from_households([family], county=COUNTY)
+    assert reg.births is not None
+    assert reg.births.get_column("mother_birth_date").to_list() == [None, mother.birth_date]
+    assert reg.births.get_column("order").to_list() == [1, 2]  # Household.delivery_order
+    assert reg.persons.get_column("marital_status").to_list()[:2] == ["married", "married"]
+    assert father.sex is Sex.MALE
 
 
 def test_household_outside_the_county_is_reported() -> None:
@@ -124,7 +184,10 @@ def _direct_counts(households: list[Household], year: int) -> dict[str, object]:
     ]
     by_age = [0] * 7
     for h, c in births:
-        if h.mother is not None and 15 <= (a := age_on(h.mother.birth_date, c.birth_date)) <= 49:
+        mother = h.mother
+        if mother is None or h.parents.index(mother) not in h.parents_of(c):
+            continue  # another parent's own child: its mother is not in the household
+        if 15 <= (a := age_on(mother.birth_date, c.birth_date)) <= 49:
             by_age[(a - 15) // 5] += 1
     died: list[pendulum.Date | None] = [p.death_date for h in households for p in h.parents]
     died += [c.death_date for h in households for c in h.children]

@@ -8,6 +8,8 @@ import pytest
 from fpcore.errors import InvalidInput, InvalidTransition, UnknownName
 from fpcore.model import sample_household
 from fpcore.money import Money
+from fpcore.periods import parse_period
+from fpcore.policies import get
 from fpcore.rules import Decision
 from fpcore.workflows import (
     REVIEW_STAGES,
@@ -18,6 +20,7 @@ from fpcore.workflows import (
     Stage,
     Status,
     application_from_json,
+    assess_eligibility,
     dumps_applications,
     loads_applications,
     sample_applicant,
@@ -402,3 +405,58 @@ def test_a_resubmission_at_the_city_is_not_the_city_check() -> None:
     assert app.approval_check is None
     app = app.approve(D(2008, 3, 22))
     assert app.approval_check is app.events[-1].eligibility
+
+
+# --- eligibility confirmed by the grant (资格确认) -------------------------------------
+def late_loss() -> Application:
+    """A special-assistance application for a woman already past 49 when her only son
+    died (2007-11-01, she turned 49 in 2005): paid from confirmation (domain.md 3.2)."""
+    household = sample_applicant()
+    (son,) = household.children
+    later = attrs.evolve(household, children=(attrs.evolve(son, death_date=D(2007, 11, 1)),))
+    return submitted(household=later)
+
+
+def test_the_grant_produces_the_confirmation() -> None:
+    assert submitted().confirmation() is None
+    assert on_notice().confirmation() is None
+    app = granted()
+    confirmation = app.confirmation()
+    assert confirmation is not None
+    assert (confirmation.benefit, confirmation.parent) == ("special_assistance", 0)
+    assert (confirmation.confirmed, confirmation.reference) == (D(2008, 3, 28), "TF-2008-001")
+    assert app.confirmed_household().confirmations == (confirmation,)
+    assert submitted().confirmed_household() == submitted().household
+
+
+def test_a_late_loss_is_checked_as_confirmed_and_paid_from_the_grant() -> None:
+    app = late_loss()
+    assert app.eligible_at_submission  # read as confirmed on the day of the check
+    unconfirmed = assess_eligibility(app.household, D(2008, 3, 3))
+    assert unconfirmed.total("special_assistance") == Money(0)
+    app = on_notice(app).grant(D(2008, 3, 28))
+    assert app.status is Status.GRANTED
+    assert app.monthly_amount > Money(0)
+    household = app.confirmed_household()
+    decision = get("county").evaluate(household, parse_period("2008"))
+    paid = [
+        str(month)
+        for e in decision.entitlements
+        if e.benefit == "special_assistance" and e.beneficiary_id == "mother"
+        for month, amount in e.monthly
+        if amount > Money(0)
+    ]
+    assert min(paid) == "2008-03"  # the month of confirmation, not the son's death
+
+
+def test_a_household_benefit_confirms_no_parent() -> None:
+    app = Application.submit(
+        application_id="OC-1",
+        household=sample_household(),
+        benefit="only_child_reward",
+        on=D(2008, 3, 3),
+    )
+    app = on_notice(app).grant(D(2008, 3, 28))
+    assert app.status is Status.GRANTED
+    assert app.confirmation() is None
+    assert app.confirmed_household() == app.household

@@ -13,15 +13,19 @@ from hypothesis import strategies as st
 
 from fpcore.errors import InvalidInput
 from fpcore.model import (
+    Certificate,
     CertificateKind,
     Child,
     Disability,
     Household,
-    MaritalStatus,
+    Marriage,
+    MarriageEnd,
     Sex,
     sample_household,
 )
 from fpcore.money import ZERO
+from fpcore.periods import Month
+from fpcore.policies import get
 from fpcore.workflows import REQUIRED_DOCUMENTS, Document, apply_for_certificate
 from tests.workflows.helpers import D
 
@@ -78,6 +82,70 @@ def test_honour_certificate_needs_exactly_one_child_and_none_held() -> None:
     assert codes(apply_for_certificate(none, HONOUR, D(2008, 1, 1), ALL)) == ["ONE_CHILD"]
 
 
+def test_twins_at_one_delivery_are_two_children_for_the_honour_certificate() -> None:
+    twins = household(child(D(2005, 4, 1)), child(D(2005, 4, 1), name="王小红", sex=Sex.FEMALE))
+    out = apply_for_certificate(twins, HONOUR, D(2006, 1, 1), ALL)
+    assert codes(out) == ["ONE_CHILD"]
+    assert "twins are two children" in out.refusals[0].reason
+
+
+def test_a_child_born_after_the_only_childs_death_is_a_second_child() -> None:
+    # the worked case of tests/policy_cases/histories.yaml: neither desk nor reward
+    family = household(child(D(2002, 10, 1), death_date=D(2004, 1, 1)), child(D(2006, 1, 1)))
+    assert codes(apply_for_certificate(family, HONOUR, D(2007, 1, 1), ALL)) == ["ONE_CHILD"]
+    # before the second child: the only child has died, so no certificate either
+    assert codes(apply_for_certificate(family, HONOUR, D(2005, 1, 1), ALL)) == ["ONE_CHILD"]
+    assert apply_for_certificate(family, HONOUR, D(2003, 1, 1), ALL).issued
+
+
+def test_a_returned_honour_certificate_is_no_longer_held() -> None:
+    out = apply_for_certificate(household(child(D(2005, 2, 1))), HONOUR, D(2008, 5, 6), ALL)
+    assert out.certificate is not None
+    returned = attrs.evolve(out.certificate, returned=D(2009, 1, 1))
+    again = attrs.evolve(out.household, certificates=(returned,))
+    assert codes(apply_for_certificate(again, HONOUR, D(2008, 12, 1), ALL)) == ["ALREADY_HELD"]
+    assert apply_for_certificate(again, HONOUR, D(2009, 2, 1), ALL).issued
+
+
+def test_keyed_on_the_issue_date_no_certificate_from_the_cutoff() -> None:
+    policy = get("county").with_setting("only_child_certificate_cutoff_basis", "certificate_issue")
+    born_2015 = household(child(D(2015, 12, 31)))
+    out = apply_for_certificate(born_2015, HONOUR, D(2016, 6, 1), ALL, policy=policy)
+    assert codes(out) == ["ISSUED_AFTER_CUTOFF"]
+    assert apply_for_certificate(born_2015, HONOUR, D(2015, 12, 31), ALL, policy=policy).issued
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    births=st.lists(st.tuples(st.integers(0, 180), st.none() | st.integers(0, 200)), max_size=3),
+    month=st.integers(0, 200),
+)
+def test_the_desk_and_the_reward_read_one_fact(
+    births: list[tuple[int, int | None]], month: int
+) -> None:
+    """Whatever the children, the desk refuses ONE_CHILD exactly when the only-child
+    reward fails ONLY_CHILD_LIVING in that month (dates on month boundaries, so the
+    desk's day and the reward's month agree)."""
+    start = D(1996, 1, 1)
+    kids = []
+    for n, (born, lived) in enumerate(births):
+        birth = start.add(months=born)
+        died = None if lived is None else birth.add(months=lived + 1)
+        kids.append(child(birth, name=f"王小{'明红刚'[n]}", death_date=died))
+    on = D(2002, 9, 1).add(months=month, days=27)
+    family = household(*kids)
+    desk = "ONE_CHILD" in codes(apply_for_certificate(family, HONOUR, on, ALL))
+    if not kids:
+        assert desk
+        return
+    certificate = Certificate(kind=HONOUR, number="DZ-1", issued=kids[0].birth_date)
+    held = attrs.evolve(family, certificates=(certificate,))
+    decision = get("county").evaluate(held, Month.of(on), explain=True)
+    failed = {code for t in decision.explanations if t.rule_id == "OCR" for code in t.failed}
+    if any(t.rule_id == "OCR" and t.in_force for t in decision.explanations):
+        assert desk == ("ONLY_CHILD_LIVING" in failed)
+
+
 def test_missing_documents_are_listed_and_nothing_is_issued() -> None:
     out = apply_for_certificate(
         household(child(D(2005, 2, 1))), HONOUR, D(2008, 5, 6), ["household_register"]
@@ -104,13 +172,24 @@ def test_handbook_for_a_birth_the_law_allows() -> None:
 
 
 def test_handbook_and_permit_are_for_married_couples() -> None:
-    single = household(
-        marital_status=MaritalStatus.WIDOWED,
-        parents=sample_household().parents[:1],
-        status_since=D(2005, 1, 1),
+    widowed = Marriage(
+        spouses=(0,), married=D(1997, 10, 1), ended=D(2005, 1, 1), end=MarriageEnd.DEATH
     )
+    single = household(parents=sample_household().parents[:1], marriages=(widowed,))
     assert "MARRIED_COUPLE" in codes(apply_for_certificate(single, HANDBOOK, D(2008, 1, 1), ALL))
     assert "MARRIED_COUPLE" in codes(apply_for_certificate(single, PERMIT, D(2008, 1, 1), ALL))
+    # the marriage in force on the day: divorced in 2006, married before
+    divorced = household(
+        marriages=(
+            Marriage(
+                spouses=(0, 1), married=D(1997, 10, 1), ended=D(2006, 1, 1), end=MarriageEnd.DIVORCE
+            ),
+        )
+    )
+    assert apply_for_certificate(divorced, HANDBOOK, D(2005, 1, 1), ALL).issued
+    assert codes(apply_for_certificate(divorced, HANDBOOK, D(2008, 1, 1), ALL)) == [
+        "MARRIED_COUPLE"
+    ]
 
 
 # --- birth permit (生育证) -------------------------------------------------------------
@@ -127,8 +206,19 @@ def test_birth_permit_by_the_law_in_force() -> None:
     assert "LAW-2021" in out.grounds
 
 
+def test_birth_permit_for_a_disabled_first_child_reads_the_certificate_in_force() -> None:
+    certificates = (
+        Disability(grade=2, issued=D(2005, 1, 1), cancelled=D(2009, 1, 1)),
+        Disability(grade=3, issued=D(2009, 1, 1), cancelled=D(2010, 6, 1)),
+    )
+    family = household(child(D(2003, 1, 1), disabilities=certificates))
+    assert apply_for_certificate(family, PERMIT, D(2009, 3, 1), ALL).issued  # the reissue
+    out = apply_for_certificate(family, PERMIT, D(2010, 6, 1), ALL)  # recovered
+    assert codes(out) == ["CHILDREN_ALLOWED"]
+
+
 def test_birth_permit_for_a_disabled_first_child_needs_its_certificate() -> None:
-    disabled = child(D(2003, 1, 1), disability=Disability(grade=2, issued=D(2005, 1, 1)))
+    disabled = child(D(2003, 1, 1), disabilities=(Disability(grade=2, issued=D(2005, 1, 1)),))
     family = household(disabled)
     without = [d for d in ALL if d is not Document.DISABILITY_CERTIFICATE]
     out = apply_for_certificate(family, PERMIT, D(2008, 1, 1), without)

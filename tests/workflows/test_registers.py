@@ -113,6 +113,19 @@ def test_back_pay_from_an_application_made_after_the_rules_start() -> None:
     ]
 
 
+def test_a_loss_after_49_is_paid_from_the_grant_that_confirms_it() -> None:
+    # the son died on 2007-11-01, when the mother was 51: paid from confirmation (资格确认,
+    # domain.md 3.2), the grant of 2008-05-10, though the household record lacks it
+    household = sample_applicant()
+    (son,) = household.children
+    late = attrs.evolve(household, children=(attrs.evolve(son, death_date=D(2007, 11, 1)),))
+    app = granted_late()
+    app = attrs.evolve(app, household=late)
+    register = payment_register([late], COUNTY, Year(year=2008), applications=[app])
+    assert mother_lines(register) == [("regular", "2008-05..2008-12", "800.00")]
+    assert payment_register([late], COUNTY, Year(year=2008)).lines == ()
+
+
 def test_payment_waits_for_the_grant_and_arrears_are_paid_once() -> None:
     app = granted_late()
     before = payment_register(

@@ -135,7 +135,7 @@ def demo(
             shown_id,
             str(parent.birth_date),
             str(parent.age_on(day)),
-            parent.hukou.value,
+            parent.hukou_on(day).value,
         )
     for child in household.children:
         people.add_row(
@@ -149,7 +149,10 @@ def demo(
     out.print(people)
     records = Table("record", "number / amount", "date", "state")
     for certificate in household.certificates:
-        records.add_row(certificate.kind.value, certificate.number, str(certificate.issued), "")
+        returned = f"returned {certificate.returned}" if certificate.returned else ""
+        records.add_row(
+            certificate.kind.value, certificate.number, str(certificate.issued), returned
+        )
     quota = household.second_child_quota
     if quota is not None:
         state = f"waived {quota.waived}" if quota.waived else "held"

@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import pendulum
+
 from fpcore.errors import InvalidInput, Problem, UnknownName
 from fpcore.indicators._register import SCHEMAS, Register
 from fpcore.model import ChildLink, County, Household, MaritalStatus, Person
@@ -51,12 +53,16 @@ def register_from_households(households: Iterable[Household], *, county: County)
     """Build a :class:`Register` (persons, births, deaths) from households.
 
     Parents and children become persons (children enter on their birth or adoption);
-    children by birth become live births (birth order by birth date within the
-    household, ``within_policy`` as the policy flag, the mother's birth date when the
-    household has a mother); deaths come from ``death_date``. Parents' marital status
-    is the household's. What the model does not record is left unknown: contraception
-    is empty (so those women are not in the prevalence counts), menopause and
-    infertility are false, and no birth defect is recorded.
+    children by birth become live births (birth order counted in deliveries, as
+    :meth:`fpcore.model.Household.delivery_order` counts them: twins at one delivery
+    share their order; ``within_policy`` as the policy flag; the mother's birth date
+    when the household's mother is the child's mother); deaths come from
+    ``death_date``. Each parent's marital status is their own from the household's
+    marriages (:meth:`fpcore.model.Household.marital_status_of`): as the record stands
+    for a living parent, on the eve of death for one who died; ``single`` for a parent
+    never married. What the model does not record is left unknown: contraception is
+    empty (so those women are not in the prevalence counts), menopause and infertility
+    are false, and no birth defect is recorded.
 
     Raises:
         InvalidInput: a household's village (or its index) is not in ``county``.
@@ -86,6 +92,25 @@ def register_from_households(households: Iterable[Household], *, county: County)
     )
 
 
+#: The register's words for the model's marital statuses (never married: ``single``).
+_STATUS_NAMES = {
+    MaritalStatus.MARRIED: "married",
+    MaritalStatus.WIDOWED: "widowed",
+    MaritalStatus.DIVORCED: "divorced",
+}
+
+#: A day after every recorded event: the status "as the record stands".
+_END_OF_RECORD = pendulum.Date(9999, 12, 31)
+
+
+def _marital_status(household: Household, index: int) -> str:
+    """A parent's own status: as the record stands, or on the eve of their death."""
+    died = household.parents[index].death_date
+    day = _END_OF_RECORD if died is None else died.subtract(days=1)
+    status = household.marital_status_of(index, day)
+    return "single" if status is None else _STATUS_NAMES[status]
+
+
 def _add_household(
     household: Household,
     county: County,
@@ -93,12 +118,8 @@ def _add_household(
     births: list[dict[str, Any]],
     deaths: list[dict[str, Any]],
 ) -> None:
-    status = {
-        MaritalStatus.MARRIED: "married",
-        MaritalStatus.WIDOWED: "widowed",
-        MaritalStatus.DIVORCED: "divorced",
-    }[household.marital_status]
-    for parent in household.parents:
+    for index, parent in enumerate(household.parents):
+        status = _marital_status(household, index)
         for township, village, registered, resident in _places(county, household, parent):
             pid = len(persons)
             persons.append(
@@ -130,11 +151,8 @@ def _add_household(
                     }
                 )
     mother = household.mother
-    born = sorted(
-        (c for c in household.children if c.link is ChildLink.BIRTH), key=lambda c: c.birth_date
-    )
-    order = {id(c): n for n, c in enumerate(born, start=1)}
-    for child in household.children:
+    mother_index = None if mother is None else household.parents.index(mother)
+    for child_index, child in enumerate(household.children):
         for township, village, registered, resident in _places(county, household, None):
             pid = len(persons)
             persons.append(
@@ -167,7 +185,10 @@ def _add_household(
                 )
         if child.link is not ChildLink.BIRTH:
             continue
-        for township, village, registered, resident in _places(county, household, mother):
+        # the household's mother is the child's mother unless the child is another
+        # parent's own (from an earlier marriage): then the mother is not recorded
+        own_mother = mother if mother_index in household.parents_of(child) else None
+        for township, village, registered, resident in _places(county, household, own_mother):
             births.append(
                 {
                     "birth_id": len(births),
@@ -176,10 +197,10 @@ def _add_household(
                     "date": child.birth_date,
                     "outcome": "live",
                     "sex": child.sex.value,
-                    "order": order[id(child)],
+                    "order": household.delivery_order(child_index),
                     "in_policy": child.within_policy,
                     "defect": False,
-                    "mother_birth_date": None if mother is None else mother.birth_date,
+                    "mother_birth_date": None if own_mother is None else own_mother.birth_date,
                     "registered": registered,
                     "resident": resident,
                 }

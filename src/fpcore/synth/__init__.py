@@ -28,7 +28,7 @@ The tables are built with numpy in a few vectorised passes (no Python object per
 person), and are exactly what :func:`fpcore.tables.household_tables` makes of the same
 households as objects: :meth:`SyntheticCounty.households` builds those objects, and a
 test holds the two equal. The default county (168,000 households) draws and builds its
-tables in about 0.5 s on one core (median of 3; 0.3 s before the histories).
+tables in about 0.3 s of CPU time (median of 3), as 0.1.0's county without histories did.
 
 Example:
     >>> county = synthetic_county(households=1_000, seed=7)

@@ -8,7 +8,7 @@ import attrs
 import pendulum
 
 from fpcore.errors import InvalidInput, InvalidTransition, Problem, UnknownName
-from fpcore.model import Household, Person
+from fpcore.model import Confirmation, Household, Person
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month
 from fpcore.policies import get, person_role
@@ -61,6 +61,34 @@ def assess_eligibility(
     return chosen.evaluate(household, Month.of(on), explain=True)
 
 
+def parent_index(household: Household, beneficiary: str) -> int | None:
+    """The place in ``household.parents`` of the parent a person beneficiary key names
+    (``None`` for a household key)."""
+    for index, parent in enumerate(household.parents):
+        if beneficiary_key(parent) == beneficiary:
+            return index
+    return None
+
+
+def with_confirmation(
+    household: Household, benefit: str, beneficiary: str, on: pendulum.Date, reference: str
+) -> Household:
+    """The household with the beneficiary's eligibility for ``benefit`` confirmed on
+    ``on`` (unchanged for a household beneficiary, a parent dead by then, or when already
+    confirmed by then)."""
+    index = parent_index(household, beneficiary)
+    if index is None:
+        return household
+    died = household.parents[index].death_date
+    if (died is not None and died < on) or any(
+        c.benefit == benefit and c.parent == index and c.confirmed <= on
+        for c in household.confirmations
+    ):
+        return household
+    confirmation = Confirmation(benefit=benefit, parent=index, confirmed=on, reference=reference)
+    return attrs.evolve(household, confirmations=(*household.confirmations, confirmation))
+
+
 def why_not(decision: Decision, benefit: str, beneficiary: str) -> str:
     """The failed conditions of the benefit's rule for the beneficiary, as codes."""
     codes: list[str] = []
@@ -96,9 +124,12 @@ class Application:
 
     Eligibility is checked through the rule engine at submission (and resubmission)
     and again at the city's approval; the :class:`~fpcore.rules.Decision`, with its
-    explanation, is attached to the event. When the rules give nothing at approval,
-    the city's step is a refusal citing the failed conditions: being ineligible is a
-    result, not an error.
+    explanation, is attached to the event. The checks read the household as if the
+    eligibility this procedure confirms were confirmed on the day of the check (special
+    assistance for a woman already past 49 is paid from confirmation, domain.md 3.2);
+    the grant produces that confirmation (:meth:`confirmation`). When the rules give
+    nothing at approval, the city's step is a refusal citing the failed conditions:
+    being ineligible is a result, not an error.
 
     Args:
         application_id: the bureau's number for the application.
@@ -271,6 +302,52 @@ class Application:
         assert person is not None  # checked by the constructor
         return person
 
+    def confirmation(self) -> Confirmation | None:
+        """The eligibility confirmation (资格确认) the grant produces: the benefit, the
+        beneficiary's place among the household's parents, confirmed on the grant day,
+        referenced by the application's number. ``None`` before the grant, and for a
+        household benefit (confirmations are per parent).
+
+        Add it to the household's record (``Household.confirmations``): special
+        assistance for a parent whose child died or was certified disabled after the
+        starting age is paid from the month of confirmation (domain.md 3.2).
+
+        Example:
+            >>> from fpcore.workflows import sample_applicant
+            >>> app = Application.submit(
+            ...     application_id="TF-2008-001", household=sample_applicant(),
+            ...     benefit="special_assistance", on=pendulum.Date(2008, 3, 3))
+            >>> app.confirmation() is None
+            True
+            >>> for day in (10, 20, 25, 28):
+            ...     app = app.approve(pendulum.Date(2008, 3, day))
+            >>> app = app.post_notice(pendulum.Date(2008, 4, 1)).grant(pendulum.Date(2008, 4, 9))
+            >>> c = app.confirmation()
+            >>> c.benefit, c.parent, c.confirmed, c.reference
+            ('special_assistance', 0, Date(2008, 4, 9), 'TF-2008-001')
+            >>> app.confirmed_household().confirmations == (app.confirmation(),)
+            True
+        """
+        granted = self.granted_on
+        index = parent_index(self.household, self.beneficiary)
+        if granted is None or index is None:
+            return None
+        return Confirmation(
+            benefit=self.benefit, parent=index, confirmed=granted, reference=self.application_id
+        )
+
+    def confirmed_household(self) -> Household:
+        """The household with :meth:`confirmation` added (unchanged before the grant, for a
+        household benefit, or when the household already records a confirmation of the
+        benefit for the beneficiary by then)."""
+        granted = self.granted_on
+        if granted is None:
+            return self.household
+        return self._as_confirmed(self.household, granted)
+
+    def _as_confirmed(self, household: Household, on: pendulum.Date) -> Household:
+        return with_confirmation(household, self.benefit, self.beneficiary, on, self.application_id)
+
     def history(self) -> str:
         """The audit trail, one event a line."""
         return "\n".join(event.summary() for event in self.events)
@@ -316,7 +393,8 @@ class Application:
             else:
                 person = household.mother or household.father
                 beneficiary = beneficiary_key(person) if person else household.household_id
-        check = assess_eligibility(household, on, chosen)
+        confirmed = with_confirmation(household, benefit, beneficiary, on, application_id)
+        check = assess_eligibility(confirmed, on, chosen)
         event = AuditEvent(
             stage=Stage.APPLICATION,
             actor=Role.APPLICANT,
@@ -375,7 +453,7 @@ class Application:
         action = Action.APPROVE
         if stage is self.stage is Stage.CITY_APPROVAL and self.status is Status.OPEN:
             chosen = _policy_of(policy, self.policy_id)
-            check = assess_eligibility(self.household, on, chosen)
+            check = assess_eligibility(self._as_confirmed(self.household, on), on, chosen)
             if entitled_amount(check, self.benefit, self.beneficiary) <= ZERO:
                 action = Action.REJECT
                 reason = why_not(check, self.benefit, self.beneficiary)
@@ -439,7 +517,7 @@ class Application:
         """
         changed = household or self.household
         chosen = _policy_of(policy, self.policy_id)
-        check = assess_eligibility(changed, on, chosen)
+        check = assess_eligibility(self._as_confirmed(changed, on), on, chosen)
         event = AuditEvent(
             stage=self.stage,
             actor=Role.APPLICANT,

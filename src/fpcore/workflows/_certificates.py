@@ -18,9 +18,12 @@ import pendulum
 from fpcore.errors import InvalidInput
 from fpcore.model import Certificate, CertificateKind, Household, MaritalStatus
 from fpcore.money import ZERO, Money
+from fpcore.periods import Month
 from fpcore.policies import get
 from fpcore.policies.birth_policy import law_in_force
+from fpcore.policies.only_child_reward import CUTOFF_BASIS, ONE_CHILD_FOR_LIFE
 from fpcore.rules import Citation, Policy
+from fpcore.rules._compile import Ctx, compile_expr
 
 
 class Document(enum.StrEnum):
@@ -71,7 +74,8 @@ ZERO_FEE = Citation(
     article="生育服务手册、生育证、独生子女父母光荣证零收费, 即时办结",
 )
 DISABLED_FIRST_CHILD = Citation(
-    document="《计生委作风建设的计划》 (county work plan; county name withheld); 山东省人口与计划生育条例 (text not read, [UNCERTAIN])",
+    document="《计生委作风建设的计划》 (county work plan; county name withheld); "
+    "山东省人口与计划生育条例 (text not read, [UNCERTAIN])",
     article="第一个子女为非遗传性残疾、不能成长为正常劳动力的, 经批准可再生育一个子女 "
     "(the report: 90 such families, 100% archived)",
 )
@@ -134,10 +138,19 @@ class CertificateOutcome:
         return "\n".join(lines)
 
 
-def most_children_together(household: Household) -> int:
-    """The most children the household ever had alive at the same time."""
-    days = [child.adopted_on for child in household.children]
-    return max((sum(1 for _ in household.children_on(day)) for day in days), default=0)
+def one_child_for_life(household: Household, on: pendulum.Date, policy: Policy) -> bool:
+    """Whether the household has had one child for life as of the month of ``on``: the
+    only-child reward's own fact (:data:`fpcore.policies.only_child_reward.ONE_CHILD_FOR_LIFE`),
+    evaluated by the rule engine, so the desk and the reward never disagree.
+
+    Example:
+        >>> from fpcore.model import sample_household
+        >>> from fpcore.policies import get
+        >>> one_child_for_life(sample_household(), pendulum.Date(2008, 5, 6), get("county"))
+        True
+    """
+    check = compile_expr(ONE_CHILD_FOR_LIFE, "household", policy.settings_in_force())
+    return bool(check(Ctx(Month.of(on), {}, household, household, {}, {})))
 
 
 def _handbook(household: Household, on: pendulum.Date) -> tuple[list[Refusal], str]:
@@ -162,9 +175,7 @@ def _permit(
         return [Refusal(code="FIRST_BIRTH", reason=reason, citation=law.citation)], "", ()
     if len(living) + 1 <= law.children_allowed:
         return [], f"birth {len(living) + 1} of at most {law.children_allowed} under {law.id}", ()
-    disabled = len(living) == 1 and (
-        living[0].disability is not None and living[0].disability.in_force_on(on)
-    )
+    disabled = len(living) == 1 and living[0].disability_on(on) is not None
     if disabled:
         extra = (
             ()
@@ -183,7 +194,14 @@ def _honour(household: Household, on: pendulum.Date, policy: Policy) -> tuple[li
     cutoff = entry.value
     assert isinstance(cutoff, pendulum.Date)
     refusals: list[Refusal] = []
-    held = household.honour_certificate
+    held = next(
+        (
+            c
+            for c in household.certificates
+            if c.kind is CertificateKind.HONOUR_CERTIFICATE and c.in_force_on(on)
+        ),
+        None,
+    )
     if held is not None:
         refusals.append(
             Refusal(
@@ -193,12 +211,32 @@ def _honour(household: Household, on: pendulum.Date, policy: Policy) -> tuple[li
             )
         )
     living = list(household.children_on(on))
-    if len(living) != 1 or most_children_together(household) > 1:
+    if not one_child_for_life(household, on, policy):
+        ever = sum(1 for c in household.children if c.adopted_on <= on)
         refusals.append(
             Refusal(
                 code="ONE_CHILD",
-                reason=f"the couple has {len(living)} living child(ren); the certificate is "
-                "for parents of one child who never had two alive at once",
+                reason=f"the couple has had {ever} children; the certificate is for parents "
+                "of one child for life (twins are two children, and a child born after the "
+                "only child's death is a second one)",
+                citation=entry.citation,
+            )
+        )
+    elif len(living) != 1:
+        refusals.append(
+            Refusal(
+                code="ONE_CHILD",
+                reason=f"the couple has no living child on {on}; the certificate is for "
+                "parents of a living only child",
+                citation=entry.citation,
+            )
+        )
+    elif policy.settings_in_force().get(CUTOFF_BASIS.name) == "certificate_issue" and on >= cutoff:
+        refusals.append(
+            Refusal(
+                code="ISSUED_AFTER_CUTOFF",
+                reason=f"no honour certificate is issued on or after {cutoff} under this "
+                f"policy's reading ({CUTOFF_BASIS.name} = certificate_issue)",
                 citation=entry.citation,
             )
         )
@@ -231,9 +269,15 @@ def apply_for_certificate(
     document is present and the household is entitled on ``on`` under the law then
     in force: handbook and permit by the number of children the law allows
     (:func:`fpcore.policies.birth_policy.law_in_force`; under the 2001 law a second
-    birth is permitted when the only child is disabled), the honour certificate for
-    parents of one child born before ``only_child_reward.certificate_cutoff``
-    (2016-01-01). Otherwise the outcome lists the missing documents and the reasons,
+    birth is permitted when the only child's disability certificate is in force on the
+    day), the honour certificate for parents of one living child, had for life, born
+    before ``only_child_reward.certificate_cutoff`` (2016-01-01). "One child for life"
+    is the only-child reward's own fact (:func:`one_child_for_life`): twins at one
+    delivery are two children, so their parents get no honour certificate, and a child
+    born after the only child's death is a second child; where the policy reads the
+    cut-off against the issue date (setting ``only_child_certificate_cutoff_basis``),
+    none is issued from the cut-off on. Handbook and permit need the couple married on
+    the day. Otherwise the outcome lists the missing documents and the reasons,
     each citing its rule.
 
     Raises:
@@ -267,7 +311,7 @@ def apply_for_certificate(
     extra: tuple[Document, ...] = ()
     law = law_in_force(on)
     if kind is not CertificateKind.HONOUR_CERTIFICATE and (
-        household.marital_status is not MaritalStatus.MARRIED
+        household.marital_status_on(on) is not MaritalStatus.MARRIED
     ):
         refusals.append(
             Refusal(

@@ -59,7 +59,7 @@ def application_to_json(application: Application, *, indent: int | None = 2) -> 
         ...                          benefit="special_assistance", on=pendulum.Date(2008, 3, 3))
         >>> data = json.loads(application_to_json(app))
         >>> data["schema_version"], data["events"][0]["on"], data["household"]["household_id"]
-        (1, '2008-03-03', 'HN-0107')
+        (2, '2008-03-03', 'HN-0107')
         >>> application_from_json(application_to_json(app)) == app
         True
     """

@@ -14,7 +14,7 @@ from fpcore.money import ZERO, Money
 from fpcore.periods import Month, MonthSpan, Period
 from fpcore.policies.funding import fund_benefits
 from fpcore.rules import Decision, Policy
-from fpcore.workflows._application import Application, beneficiary_person
+from fpcore.workflows._application import Application, beneficiary_person, with_confirmation
 from fpcore.workflows._notice import benefit_label, place_names
 from fpcore.workflows._steps import Status
 
@@ -305,10 +305,13 @@ def payment_register(
     granted by the end of the period; months from the grant month are regular, and
     when the grant falls in the period, the earlier months the rules give from the
     back-pay start (:class:`BackPay`) are one arrears line (补发), back before the period
-    if need be. A beneficiary whose application is not granted by the end of the period
-    is listed in ``withheld`` with the reason and the amount the rules give. Payer
-    shares come from :func:`fpcore.policies.funding.fund_benefits` on the period's
-    first day.
+    if need be. A grant confirms the beneficiary's eligibility from its day
+    (:meth:`Application.confirmation`), whether or not the household's record carries
+    the confirmation yet: where the rules pay from confirmation (special assistance
+    for a woman already past 49, domain.md 3.2), nothing is owed before the grant. A
+    beneficiary whose application is not granted by the end of the period is listed in
+    ``withheld`` with the reason and the amount the rules give. Payer shares come from
+    :func:`fpcore.policies.funding.fund_benefits` on the period's first day.
 
     Raises:
         UnknownName: a benefit with an amount has no funding parameters.
@@ -328,6 +331,13 @@ def payment_register(
     lines: list[RegisterLine] = []
     withheld: list[WithheldLine] = []
     for household in households:
+        # a grant confirms eligibility from its day, recorded in the household or not
+        for (household_id, benefit, beneficiary), case in waiting.items():
+            granted = case.granted_on
+            if household_id == household.household_id and granted and granted <= period.end:
+                household = with_confirmation(
+                    household, benefit, beneficiary, granted, case.application_id
+                )
         decision = policy.evaluate(household, period)
         township_name, village_name = place_names(household.village, county)
         keys = {(e.benefit, str(e.beneficiary_id)) for e in decision.entitlements}

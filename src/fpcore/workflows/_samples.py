@@ -8,7 +8,7 @@ from fpcore.model import (
     Child,
     Household,
     Hukou,
-    MaritalStatus,
+    Marriage,
     Person,
     Residence,
     Sex,
@@ -51,8 +51,7 @@ def sample_applicant() -> Household:
                 residence=residence,
             ),
         ),
-        marital_status=MaritalStatus.MARRIED,
-        married=pendulum.Date(1978, 1, 10),
+        marriages=(Marriage(spouses=(0, 1), married=pendulum.Date(1978, 1, 10)),),
         children=(
             Child(
                 name="赵小军",
