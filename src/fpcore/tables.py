@@ -11,8 +11,8 @@ month, and a null end means "still in force". Birthday months follow
     own id), ``village`` and ``township`` codes, ``marital_status`` (as the record
     stands; null for a never-married single parent), ``parent_count``,
     ``certificate_index`` / ``certificate_date`` / ``certificate_return_index`` (the honour
-    certificate's issue month and day, and return month), ``waiver_index`` (second-child quota waiver),
-    ``birth_permit_index`` (earliest birth permit).
+    certificate's issue month and day, and return month), ``waiver_index`` (second-child
+    quota waiver), ``birth_permit_index`` (earliest birth permit).
 ``persons``
     one row per parent: ``person_id`` (Int64), ``household_id``, ``role_index`` (the
     parent's place in ``Household.parents``), ``is_female``, ``rural`` (the hukou class

@@ -66,7 +66,8 @@ PROVINCIAL_ART_19 = Citation(
     url="http://uianet.net/dictionary/b6972920.html",
 )
 COUNTY_REPORT = Citation(
-    document="《计生委作风建设的计划》 (the county family-planning commission's work plan; county name withheld)",
+    document="《计生委作风建设的计划》 (the county family-planning commission's work plan; "
+    "county name withheld)",
     confidence="report",
     article="兑现农村独生子女父母奖励费; 自愿放弃二孩生育指标的79对夫妇享受双倍独生子女父母奖励费",
 )

@@ -137,7 +137,8 @@ RULE = Rule(
             en="had one child by birth or adoption: never two alive at once, or more "
             "than one only by lawful birth or adoption with one surviving (the person's "
             "own children: remarried spouses are assessed each in their own right)",
-            zh="本人只生育或合法收养一个子女 (含依法生育或收养多个子女后现存一个; 再婚夫妇按个人认定)",
+            zh="本人只生育或合法收养一个子女 "
+            "(含依法生育或收养多个子女后现存一个; 再婚夫妇按个人认定)",
         ),
         Condition(
             code="CHILD_DECEASED_OR_DISABLED",

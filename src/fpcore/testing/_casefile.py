@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -326,11 +327,11 @@ def _parent(r: Reader, raw: object, sex: Sex, sequence: int, path: str) -> Perso
         raw_changes = []
     for index, raw_change in enumerate(raw_changes):
         where = f"{path}.hukou_changes[{index}]"
-        # YAML 1.1 reads a bare ``on`` key as true
-        c = dict(r.mapping(raw_change, where, (*HUKOU_CHANGE_KEYS, True)))  # type: ignore[arg-type]
-        if True in c:
-            c["on"] = c.pop(True)
-        on = r.date(r.required(c, "on", where), f"{where}.on") if c.get("on") else None
+        if isinstance(raw_change, Mapping):  # YAML 1.1 reads a bare ``on`` key as true
+            raw_change = {("on" if k is True else k): v for k, v in raw_change.items()}
+        c = r.mapping(raw_change, where, HUKOU_CHANGE_KEYS)
+        on_raw = r.required(c, "on", where)
+        on = None if on_raw is None else r.date(on_raw, f"{where}.on")
         to = r.choice(c.get("hukou"), f"{where}.hukou", [h.value for h in Hukou])
         if on is not None and to is not None:
             changes.append(HukouChange(on=on, hukou=Hukou(to), reason=c.get("reason")))
@@ -451,15 +452,14 @@ def _marriages(
             end = r.choice(m["end"], f"{where}.end", [e.value for e in MarriageEnd])
         married, ended = r.optional_date(m, "married", where), r.optional_date(m, "ended", where)
         if spouses is not None:
-            marriage: Marriage | None = r.built(
-                where,
-                lambda: Marriage(
-                    spouses=spouses,
-                    married=married,
-                    ended=ended,
-                    end=None if end is None else MarriageEnd(end),
-                ),
+            made = functools.partial(
+                Marriage,
+                spouses=spouses,
+                married=married,
+                ended=ended,
+                end=None if end is None else MarriageEnd(end),
             )
+            marriage: Marriage | None = r.built(where, made)
             if marriage is not None:
                 found.append(marriage)
     return tuple(found)
@@ -496,8 +496,8 @@ def read_household(r: Reader, raw: object, path: str) -> Household | None:
         if issued is not None:
             made = r.built(
                 f"{path}.{key}",
-                lambda k=kind, n=number, i=issued, ret=returned: Certificate(  # type: ignore[misc]
-                    kind=k, number=n, issued=i, returned=ret
+                functools.partial(
+                    Certificate, kind=kind, number=number, issued=issued, returned=returned
                 ),
             )
             if made is not None:
