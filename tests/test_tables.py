@@ -34,6 +34,8 @@ def overlapping_children(draw: st.DrawFn) -> tuple[Child, ...]:
         died_after = draw(st.none() | st.integers(0, 10))
         adopted = None if adopted_after is None else birth.add(days=adopted_after)
         death = None if died_after is None else birth.add(days=died_after)
+        if adopted is not None and death is not None and death < adopted:
+            death = adopted  # the model refuses a death before the adoption
         found.append(
             Child(
                 name="孩子",

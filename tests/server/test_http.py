@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 import fpcore.policies as policies
-from fpcore.model import Household, sample_household
+from fpcore.model import Household, sample_history, sample_household
 from fpcore.periods import parse_period
 from fpcore.rules import Decision
 from fpcore.serialization import (
@@ -176,7 +176,7 @@ def test_decision_with_explanation(client: httpx.Client) -> None:
     assert document["explanations"]
     assert document["stamp"]["policy_id"] == "national"
     expected = policies.get("national").evaluate(
-        sample_household(), parse_period("2008Q2"), explain=True
+        sample_history(), parse_period("2008Q2"), explain=True
     )
     assert Decision.from_dict(document) == expected
 
@@ -316,7 +316,7 @@ def test_not_json_media_type_is_415(client: httpx.Client) -> None:
         ({"reform": "county"}, ["reform"]),
         ({"extra": 1}, ["extra"]),
         (
-            {"household": {**HOUSEHOLD, "household_id": 5, "schema_version": 2}},
+            {"household": {**HOUSEHOLD, "household_id": 5, "schema_version": 3}},
             ["household.schema_version", "household.household_id"],
         ),
     ],

@@ -15,7 +15,7 @@ from fpcore.errors import InvalidInput, Problem, shown
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
-from fpcore.rules._parameters import Citation
+from fpcore.rules._parameters import CONFIDENCE, Citation
 
 __all__ = [
     "ConditionTrace",
@@ -451,14 +451,20 @@ class _Reader:
         return value[0], value[1]
 
     def citation(self, value: object, path: str) -> Citation | None:
-        data = self.fields(value, path, ("document",), ("article", "issued_by", "url"))
+        data = self.fields(
+            value, path, ("document",), ("article", "issued_by", "url", "confidence")
+        )
         if data is None:
             return None
         texts = {k: self.text(v, _at(path, k)) for k, v in data.items() if k in _CITATION}
+        confidence = texts.get("confidence", "sourced")
+        if isinstance(confidence, str) and confidence not in CONFIDENCE:
+            self.bad(_at(path, "confidence"), f"expected one of: {', '.join(CONFIDENCE)}")
+            return None
         return Citation(**texts) if all(isinstance(v, str) for v in data.values()) else None
 
 
-_CITATION = ("document", "article", "issued_by", "url")
+_CITATION = ("document", "article", "issued_by", "url", "confidence")
 
 
 def _kind(value: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fpcore.rules._parameters import CONFIDENCE
 from fpcore.serialization._schema import _DATE_PATTERN, _MONEY_PATTERN
 
 _DECISION_SCHEMA_VERSION = 1  # fpcore.rules._decision.SCHEMA_VERSION (tested equal)
@@ -89,8 +90,17 @@ def decision_schema() -> dict[str, Any]:
         ),
         "Citation": record(
             "Where a value or a rule comes from.",
-            {"document": text, "article": text, "issued_by": text, "url": text},
-            optional=("article", "issued_by", "url"),
+            {
+                "document": text,
+                "article": text,
+                "issued_by": text,
+                "url": text,
+                "confidence": {
+                    "enum": list(CONFIDENCE),
+                    "description": "how sure the source is (absent: sourced)",
+                },
+            },
+            optional=("article", "issued_by", "url", "confidence"),
         ),
         "ConditionTrace": record(
             "A condition of a rule and its value (true, false or null).",

@@ -78,6 +78,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -333,10 +334,16 @@ def _load_yaml(text: str, source: str) -> Any:
     class Loader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
         pass
 
+    # dates stay text; booleans are YAML 1.2's true/false only, so a key such as ``on``
+    # (a hukou change's day) is not read as true
+    dropped = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
     Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, rx) for tag, rx in resolvers if tag not in dropped]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
     try:
         return yaml.load(text, Loader=Loader)
     except yaml.YAMLError as error:
