@@ -191,24 +191,34 @@ def _texts(pattern: str) -> st.SearchStrategy[str]:
 @FIELD
 @given(_texts(r"^-?[0-9]{1,18}(\.[0-9]{1,3})?(?![\s\S])"))
 def test_amounts_reader_and_schema_agree(text: str) -> None:
-    _agree({"schema_version": 1, "amount": text, "paid": "2000-01-01"}, Deposit)
+    _agree({"schema_version": SCHEMA_VERSION, "amount": text, "paid": "2000-01-01"}, Deposit)
 
 
 @FIELD
 @given(_texts(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"))
 def test_dates_reader_and_schema_agree(text: str) -> None:
-    document = {"schema_version": 1, "kind": "birth_permit", "number": "1", "issued": text}
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "birth_permit",
+        "number": "1",
+        "issued": text,
+    }
     _agree(document, Certificate)
 
 
 @FIELD
 @given(st.text(max_size=12) | st.text(alphabet=" \t\n\u3000x", max_size=4) | st.just("x" * 201))
 def test_text_reader_and_schema_agree(text: str) -> None:
-    document = {"schema_version": 1, "kind": "birth_permit", "number": text, "issued": "2000-01-01"}
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "birth_permit",
+        "number": text,
+        "issued": "2000-01-01",
+    }
     _agree(document, Certificate)
 
 
 @FIELD
 @given(st.integers(-3, 8))
 def test_grades_reader_and_schema_agree(grade: int) -> None:
-    _agree({"schema_version": 1, "grade": grade, "issued": "2000-01-01"}, Disability)
+    _agree({"schema_version": SCHEMA_VERSION, "grade": grade, "issued": "2000-01-01"}, Disability)
