@@ -316,7 +316,7 @@ def test_not_json_media_type_is_415(client: httpx.Client) -> None:
         ({"reform": "county"}, ["reform"]),
         ({"extra": 1}, ["extra"]),
         (
-            {"household": {**HOUSEHOLD, "household_id": 5, "schema_version": 2}},
+            {"household": {**HOUSEHOLD, "household_id": 5, "schema_version": 3}},
             ["household.schema_version", "household.household_id"],
         ),
     ],
