@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_example_file_is_the_embedded_sample() -> None:
     text = (ROOT / "examples" / "household.json").read_text(encoding="utf-8")
     assert loads(text, Household) == sample_history()
+    text = (ROOT / "examples" / "household-v1.json").read_text(encoding="utf-8")
+    assert loads(text, Household) == sample_household()
+
+
+def test_validate_reads_every_household_document() -> None:
+    names = ("household.json", "household-v1.json", "household-events.json")
+    files = [str(ROOT / "examples" / name) for name in names]
+    result = runner.invoke(app, ["validate", *files])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("OK") == 3
 
 
 def test_demo_shows_the_sample_household_masked() -> None:

@@ -520,7 +520,7 @@ P0 = ("p0",)
             _with(
                 _events(), 2, LifeEvent(on=D(1990, 1, 1), kind=EventKind.MARRIAGE, who=P0, item=1)
             ),
-            ["marriages[0].married"],
+            ["events[3].on"],
         ),
     ],
 )
@@ -542,3 +542,22 @@ def test_an_unknown_person_record_is_refused_with_its_event_path() -> None:
     bad = LifeEvent(on=D(2020, 1, 1), kind=EventKind.BIRTH, who=("p2",))
     assert paths(lambda: rebuild([*_events(), bad])) == ["events[10].person"]
     assert isinstance(Person, type)
+
+
+def test_what_the_household_finds_is_named_by_event() -> None:
+    events = _events()
+    honour = next(i for i, e in enumerate(events) if e.item == 1 and e.certificate)
+    early = attrs.evolve(events[honour].certificate, issued=D(1999, 1, 1))
+    moved = attrs.evolve(events[honour], on=D(1999, 1, 1), certificate=early)
+    born = next(i for i, e in enumerate(events) if e.who == ("c0",))
+    reordered = [e for i, e in enumerate(events) if i != honour]
+    reordered.insert(born, moved)  # issued before the child's birth, in date order
+    assert paths(lambda: rebuild(reordered)) == [f"events[{born}].certificate.issued"]
+    swapped = [
+        *_events(),
+        LifeEvent(on=D(2011, 1, 1), kind=EventKind.HUKOU_CHANGE, who=P0, item=1,
+                  hukou=Hukou.URBAN),
+        LifeEvent(on=D(2012, 1, 1), kind=EventKind.HUKOU_CHANGE, who=P0, item=0,
+                  hukou=Hukou.RURAL),
+    ]  # fmt: skip
+    assert paths(lambda: rebuild(swapped)) == ["events[10].on"]

@@ -197,14 +197,24 @@ def test_amounts_reader_and_schema_agree(text: str) -> None:
 @FIELD
 @given(_texts(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"))
 def test_dates_reader_and_schema_agree(text: str) -> None:
-    document = {"schema_version": SCHEMA_VERSION, "kind": "birth_permit", "number": "1", "issued": text}
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "birth_permit",
+        "number": "1",
+        "issued": text,
+    }
     _agree(document, Certificate)
 
 
 @FIELD
 @given(st.text(max_size=12) | st.text(alphabet=" \t\n\u3000x", max_size=4) | st.just("x" * 201))
 def test_text_reader_and_schema_agree(text: str) -> None:
-    document = {"schema_version": SCHEMA_VERSION, "kind": "birth_permit", "number": text, "issued": "2000-01-01"}
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "birth_permit",
+        "number": text,
+        "issued": "2000-01-01",
+    }
     _agree(document, Certificate)
 
 

@@ -341,3 +341,58 @@ def test_the_schemas() -> None:
     assert not V2_SCHEMA.is_valid(v1_sample())
     with pytest.raises(ValueError, match="version 1"):
         json_schema(HouseholdEvents, version=1)
+
+
+# bad histories in JSON: InvalidInput naming the path ---------------------------------------
+
+
+def _history_doc() -> dict[str, Any]:
+    return to_document(sample_history())
+
+
+def _overlap(doc: dict[str, Any]) -> None:
+    doc["marriages"][0]["ended"] = "1998-01-01"  # the father's first marriage: not over
+
+
+def _divorce_first(doc: dict[str, Any]) -> None:
+    doc["marriages"][0]["ended"] = "1989-01-01"
+
+
+def _hukou_before_birth(doc: dict[str, Any]) -> None:
+    doc["parents"][0]["hukou_changes"][0]["on"] = "1969-12-31"
+
+
+def _returned_before_issue(doc: dict[str, Any]) -> None:
+    doc["certificates"][1]["returned"] = "2000-03-14"
+
+
+def _cancelled_before_issue(doc: dict[str, Any]) -> None:
+    doc["children"][0]["disabilities"][0]["cancelled"] = "2005-03-31"
+
+
+def _confirmed_after_death(doc: dict[str, Any]) -> None:
+    doc["parents"][0]["death_date"] = "2015-01-01"
+
+
+def _changes_out_of_order(doc: dict[str, Any]) -> None:
+    doc["parents"][0]["hukou_changes"].append({"on": "2008-01-01", "hukou": "rural"})
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (_overlap, ["marriages[1].married"]),
+        (_divorce_first, ["marriages[0].ended"]),
+        (_hukou_before_birth, ["parents[0].hukou_changes[0].on"]),
+        (_returned_before_issue, ["certificates[1].returned"]),
+        (_cancelled_before_issue, ["children[0].disabilities[0].cancelled"]),
+        (_confirmed_after_death, ["confirmations[0].confirmed"]),
+        (_changes_out_of_order, ["parents[0].hukou_changes[1].on"]),
+    ],
+)
+def test_bad_histories_in_json_name_the_path(spoil: Any, expected: list[str]) -> None:
+    doc = _history_doc()
+    spoil(doc)
+    text = json.dumps(doc, ensure_ascii=False)
+    assert [p for p, _ in problems(lambda: loads(text, Household))] == expected
+    assert [p for p, _ in problems(lambda: loads_household(text))] == expected

@@ -11,13 +11,14 @@ confirmation) names it by ``item``, its place in that list.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Container, Iterable, Sequence
 from typing import TypeVar
 
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput
+from fpcore.errors import InvalidInput, Problem
 from fpcore.model._checks import Collector, to_optional_date, to_tuple
 from fpcore.model._enums import ChildLink, Hukou, MarriageEnd
 from fpcore.model._household import (
@@ -250,6 +251,29 @@ class _Builder:
         self.deposits: dict[int, Deposit] = {}
         self.confirmations: dict[int, Confirmation] = {}
         self.quota: SecondChildQuota | None = None
+        self.position = 0  # of the event being replayed
+        # where each part of the household came from: household path -> the event's
+        # position, the event's field holding the part, renamed fields
+        self.where: dict[str, tuple[int, str, dict[str, str]]] = {}
+
+    def mark(self, key: str, base: str = "", **renames: str) -> None:
+        """Remember that the event being replayed made the household's ``key``."""
+        self.where[key] = (self.position, base, {f".{k}": f".{v}" for k, v in renames.items()})
+
+    def event_path(self, path: str) -> str:
+        """The event path of a problem the household found at ``path``."""
+        cuts = [i for i, char in enumerate(path) if char in ".["] + [len(path)]
+        for cut in reversed(cuts):
+            found = self.where.get(path[:cut])
+            if found is None:
+                continue
+            position, base, renames = found
+            rest = path[cut:]
+            head = re.match(r"\.[a-z_]+", rest)
+            if head is not None and head.group() in renames:
+                rest = renames[head.group()] + rest[head.end() :]
+            return f"events[{position}]{base}{rest}"
+        return path
 
     def add(self, path: str, message: str) -> None:
         self.check.add(path, message)
@@ -314,6 +338,7 @@ class _Builder:
                 n = self.slot(path, changes, e.item, "hukou change")
                 if n is not None:
                     changes[n] = HukouChange(on=e.on, hukou=e.hukou, reason=e.reason)
+                    self.mark(f"parents[{p}].hukou_changes[{n}]")
         elif kind is EventKind.MARRIAGE:
             self.marriage(path, e)
         elif kind in (EventKind.DIVORCE, EventKind.SPOUSE_DEATH):
@@ -334,6 +359,8 @@ class _Builder:
                     self.alive(path, e, key)
                 end = MarriageEnd.DIVORCE if kind is EventKind.DIVORCE else MarriageEnd.DEATH
                 self.marriages[e.item] = attrs.evolve(marriage, ended=e.on, end=end)
+                self.mark(f"marriages[{e.item}].ended", ".on")
+                self.mark(f"marriages[{e.item}].end", ".kind")
         elif kind is EventKind.DISABILITY_CERTIFIED:
             c = self.member(path, e, "c")
             if c is not None and self.need(path, e.disability, "disability"):
@@ -351,6 +378,7 @@ class _Builder:
                 if n is not None:
                     assert e.disability is not None
                     held[n] = e.disability
+                    self.mark(f"children[{c}].disabilities[{n}]", ".disability")
         elif kind is EventKind.DISABILITY_CANCELLED:
             c = self.member(path, e, "c")
             held = self.disabilities.get(c, {}) if c is not None else {}
@@ -358,26 +386,31 @@ class _Builder:
                 assert e.item is not None
                 assert e.on is not None
                 held[e.item] = attrs.evolve(held[e.item], cancelled=e.on)
+                self.mark(f"children[{c}].disabilities[{e.item}].cancelled", ".on")
         elif kind is EventKind.CERTIFICATE_ISSUED:
             n = self.slot(path, self.certificates, e.item, "certificate")
             if n is not None and self.need(path, e.certificate, "certificate"):
                 assert e.certificate is not None
                 self.certificates[n] = e.certificate
+                self.mark(f"certificates[{n}]", ".certificate")
         elif kind is EventKind.CERTIFICATE_RETURNED:
             if self.existing(path, self.certificates, e.item, "certificate"):
                 assert e.item is not None
                 assert e.on is not None
                 self.certificates[e.item] = attrs.evolve(self.certificates[e.item], returned=e.on)
+                self.mark(f"certificates[{e.item}].returned", ".on")
         elif kind is EventKind.QUOTA_GRANTED:
             if self.quota is not None:
                 self.add(path, "a second-child quota was already granted")
             elif e.on is not None:
                 self.quota = SecondChildQuota(granted=e.on)
+                self.mark("second_child_quota", granted="on")
         elif kind is EventKind.QUOTA_WAIVED:
             if self.quota is None:
                 self.add(path, "no second-child quota was granted before this waiver")
             elif e.on is not None:
                 self.quota = attrs.evolve(self.quota, waived=e.on)
+                self.mark("second_child_quota.waived", ".on")
         elif kind is EventKind.ELIGIBILITY_CONFIRMED:
             p = self.member(path, e, "p")
             n = self.slot(path, self.confirmations, e.item, "confirmation")
@@ -387,17 +420,20 @@ class _Builder:
                 self.confirmations[n] = Confirmation(
                     benefit=e.benefit, parent=p, confirmed=e.on, reference=e.reference
                 )
+                self.mark(f"confirmations[{n}]", confirmed="on", parent="who")
         elif kind is EventKind.DEPOSIT_PAID:
             n = self.slot(path, self.deposits, e.item, "deposit")
             if n is not None and self.need(path, e.deposit, "deposit"):
                 assert e.deposit is not None
                 self.deposits[n] = e.deposit
+                self.mark(f"deposits[{n}]", ".deposit")
         elif kind is EventKind.DEPOSIT_REFUNDED and self.existing(
             path, self.deposits, e.item, "deposit"
         ):
             assert e.item is not None
             assert e.on is not None
             self.deposits[e.item] = attrs.evolve(self.deposits[e.item], refunded=e.on)
+            self.mark(f"deposits[{e.item}].refunded", ".on")
 
     def birth_of_parent(self, path: str, e: LifeEvent) -> None:
         if not self.need(path, e.person, "person"):
@@ -413,6 +449,7 @@ class _Builder:
             self.add(f"{path}.on", f"{e.on} disagrees with the birth date {e.person.birth_date}")
         else:
             self.parents[index] = e.person
+            self.mark(f"parents[{index}]", ".person")
 
     def child_joins(self, path: str, e: LifeEvent) -> None:
         if not self.need(path, e.child, "child"):
@@ -431,6 +468,7 @@ class _Builder:
             self.add(f"{path}.kind", f"disagrees with the child's link {e.child.link}")
         else:
             self.children[index] = e.child
+            self.mark(f"children[{index}]", ".child")
 
     def death(self, path: str, e: LifeEvent) -> None:
         prefix = e.who[0][:1] if len(e.who) == 1 else ""
@@ -444,6 +482,8 @@ class _Builder:
             self.add(f"{path}.who", f"{e.who[0]} dies twice")
         elif e.on is not None:
             self.deaths[e.who[0]] = e.on
+            member = "parents" if prefix == "p" else "children"
+            self.mark(f"{member}[{index}].death_date", ".on")
 
     def marriage(self, path: str, e: LifeEvent) -> None:
         spouses: list[int] = []
@@ -457,6 +497,7 @@ class _Builder:
         n = self.slot(path, self.marriages, e.item, "marriage")
         if n is not None:
             self.marriages[n] = Marriage(spouses=tuple(spouses), married=e.on)
+            self.mark(f"marriages[{n}]", married="on", spouses="who")
 
     def build(self, household_id: str, village: str) -> Household:
         check = self.check
@@ -471,33 +512,46 @@ class _Builder:
             if sorted(found) != list(range(len(found))):
                 check.add("events", f"the {name} are not numbered 0..{len(found) - 1}")
         check.raise_if_any()
-        parents = [
-            attrs.evolve(
-                self.parents[i],
-                death_date=self.deaths.get(f"p{i}"),
-                hukou_changes=_ordered(self.hukou.get(i, {})),
-            )
-            for i in range(len(self.parents))
-        ]
-        children = [
-            attrs.evolve(
-                self.children[i],
-                death_date=self.deaths.get(f"c{i}"),
-                disabilities=_ordered(self.disabilities.get(i, {})),
-            )
-            for i in range(len(self.children))
-        ]
-        return Household(
-            household_id=household_id,
-            village=village,
-            parents=tuple(parents),
-            marriages=_ordered(self.marriages),
-            children=tuple(children),
-            certificates=_ordered(self.certificates),
-            second_child_quota=self.quota,
-            deposits=_ordered(self.deposits),
-            confirmations=_ordered(self.confirmations),
-        )
+        parents: list[Person] = []
+        for i in range(len(self.parents)):
+            try:
+                parents.append(
+                    attrs.evolve(
+                        self.parents[i],
+                        death_date=self.deaths.get(f"p{i}"),
+                        hukou_changes=_ordered(self.hukou.get(i, {})),
+                    )
+                )
+            except InvalidInput as error:
+                check.extend(error, f"parents[{i}]")
+        children: list[Child] = []
+        for i in range(len(self.children)):
+            try:
+                children.append(
+                    attrs.evolve(
+                        self.children[i],
+                        death_date=self.deaths.get(f"c{i}"),
+                        disabilities=_ordered(self.disabilities.get(i, {})),
+                    )
+                )
+            except InvalidInput as error:
+                check.extend(error, f"children[{i}]")
+        if not check.problems:
+            try:
+                return Household(
+                    household_id=household_id,
+                    village=village,
+                    parents=tuple(parents),
+                    marriages=_ordered(self.marriages),
+                    children=tuple(children),
+                    certificates=_ordered(self.certificates),
+                    second_child_quota=self.quota,
+                    deposits=_ordered(self.deposits),
+                    confirmations=_ordered(self.confirmations),
+                )
+            except InvalidInput as error:
+                check.extend(error, "")
+        raise InvalidInput([Problem(self.event_path(p.path), p.message) for p in check.problems])
 
 
 T = TypeVar("T")
@@ -520,7 +574,9 @@ def household_from_events(
     Raises:
         InvalidInput: events out of order, about members not (yet) in the household or
             already dead, ending what was never begun, or contradicting each other,
-            named by path (``events[3].on``); the household's own checks follow.
+            named by path (``events[3].on``); then the household's own checks, each
+            problem named by the event that made the part it is about (a child born
+            before a parent could have had it: ``events[5].child.birth_date``).
 
     Example:
         >>> from fpcore.model import sample_household
@@ -552,6 +608,7 @@ def household_from_events(
             if previous is not None and event.on < previous:
                 builder.add(f"{path}.on", f"{event.on} is before the event above it ({previous})")
             previous = event.on
+        builder.position = position
         try:
             builder.replay(path, event)
         except InvalidInput as error:

@@ -101,6 +101,9 @@ def v1_household_documents(**options: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Version 1 household documents (parsed JSON), of the households
     ``households(snapshot=True, **options)`` draws.
 
+    Shrinks towards the document of the simplest such household (a married rural
+    couple born 1970-01-01, married 1990-01-01, no children).
+
     Example:
         >>> from hypothesis import given, settings
         >>> from fpcore.serialization import migrate_household_v1

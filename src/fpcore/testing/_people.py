@@ -268,10 +268,11 @@ def persons(
 
     Births fall in ``[min_birth_date, max_birth_date]`` and not after ``on``; a death,
     if any, falls between the birth and ``on``; hukou changes (unless ``hukou`` fixes
-    the class for life) fall after the 16th birthday, by the death and ``on``. Shrinks
-    towards a living woman named
-    ``王丽``, rural, born 1970-01-01, with an ID from the sample county
-    (``'371121197001010007'``), living in its first village.
+    the class for life) fall after the 16th birthday, by the death and ``on``.
+
+    Shrinks towards a living woman named ``王丽``, rural for life, born 1970-01-01,
+    with an ID from the sample county (``'371121197001010007'``), living in its first
+    village.
 
     Example:
         >>> from hypothesis import given
