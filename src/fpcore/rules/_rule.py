@@ -29,8 +29,8 @@ class Condition:
     reading chosen by a setting is worded and cited as what it is.
 
     Example:
-        >>> from fpcore.rules import lift
-        >>> c = Condition(code="X", test=lift(True), only_when={"window": "1973-2001"})
+        >>> from fpcore.rules import const
+        >>> c = Condition(code="X", test=const(True), only_when={"window": "1973-2001"})
         >>> c.applies({"window": "since-1973"}), c.applies({"window": "1973-2001"})
         (False, True)
     """

@@ -434,10 +434,18 @@ def _marriages(
 ) -> tuple[Marriage, ...]:
     if "marriages" not in spec:
         status = r.choice(
-            spec.get("status", "married"), f"{path}.status", [s.value for s in MaritalStatus]
+            spec.get("status", "married" if len(roles) == 2 else "widowed"),
+            f"{path}.status",
+            [s.value for s in MaritalStatus],
         )
-        # the 0.1 form: a couple is married; a single parent needs no record
-        return (Marriage(spouses=(0, 1)),) if len(roles) == 2 and status else ()
+        # the 0.1 form: a couple is married; a single parent widowed (by default) or
+        # divorced on a day the case does not give
+        if len(roles) == 2:
+            return (Marriage(spouses=(0, 1)),)
+        if len(roles) == 1 and status in ("widowed", "divorced"):
+            end = MarriageEnd.DEATH if status == "widowed" else MarriageEnd.DIVORCE
+            return (Marriage(spouses=(0,), end=end),)
+        return ()
     raw = spec["marriages"]
     if not isinstance(raw, list):
         r.fail(f"{path}.marriages", "expected a list of marriages")
