@@ -443,8 +443,8 @@ def _marriages(
         if len(roles) == 2:
             return (Marriage(spouses=(0, 1)),)
         if len(roles) == 1 and status in ("widowed", "divorced"):
-            end = MarriageEnd.DEATH if status == "widowed" else MarriageEnd.DIVORCE
-            return (Marriage(spouses=(0,), end=end),)
+            how = MarriageEnd.DEATH if status == "widowed" else MarriageEnd.DIVORCE
+            return (Marriage(spouses=(0,), end=how),)
         return ()
     raw = spec["marriages"]
     if not isinstance(raw, list):
