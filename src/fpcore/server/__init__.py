@@ -17,7 +17,10 @@ Example:
 from __future__ import annotations
 
 import copy
+import gc
 from typing import Any
+
+from starlette.applications import Starlette
 
 from fpcore.server._app import create_app
 from fpcore.server._problems import PROBLEM_TYPE
@@ -42,6 +45,15 @@ def log_config(level: str = "info") -> dict[str, Any]:
     return config
 
 
+def _served_app() -> Starlette:
+    """The app as ``serve`` runs it: what is built at start-up (policies, compiled
+    evaluators, schemas) is frozen out of the garbage collector's scans."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -60,7 +72,7 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "fpcore.server:create_app",
+        "fpcore.server:_served_app",
         factory=True,
         host=host,
         port=port,
