@@ -20,7 +20,12 @@ import copy
 import gc
 from typing import Any
 
-from starlette.applications import Starlette
+try:
+    from starlette.applications import Starlette
+except ModuleNotFoundError as error:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        'fpcore.server needs the server extra: pip install "fpcore[server]"', name=error.name
+    ) from error
 
 from fpcore.server._app import create_app
 from fpcore.server._problems import PROBLEM_TYPE
