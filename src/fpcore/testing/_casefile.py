@@ -10,8 +10,10 @@ import copy
 import datetime
 import difflib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 
 from fpcore.errors import InvalidInput, Problem
@@ -351,3 +353,71 @@ def read_household(r: Reader, raw: object, path: str) -> Household | None:
         ),
     )
     return household
+
+
+def yaml_module() -> Any:
+    try:
+        import yaml
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(
+            'worked-case files need PyYAML: pip install "fpcore[testing]"', name="yaml"
+        ) from error
+    return yaml
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """YAML with dates left as text (the reader checks them and names a bad one by path)."""
+    yaml = yaml_module()
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    try:
+        return yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as error:
+        raise InvalidInput(f"not valid YAML ({error})", path=source) from None
+
+
+Expected = Money | dict[str, Money]
+"""A total over the case's period, or totals by sub-period (period text -> amount)."""
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One worked case read from a file.
+
+    ``source`` and ``index`` say where it came from (``cases.yaml[3]``); ``policy`` is a
+    catalogue id, or ``reform`` the path of a reform file; ``expect`` maps benefit ->
+    role -> the amount expected over the period (or by sub-period).
+    """
+
+    source: str
+    index: int
+    name: str
+    period: str
+    household: Household
+    expect: Mapping[str, Mapping[str, Expected]]
+    because: str = ""
+    policy: str = "county"
+    reform: str | None = None
+    settings: Mapping[str, str] = attrs.field(factory=dict)
+    xfail_reason: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file's name (without its directory)."""
+        return Path(self.source).name
+
+    @property
+    def id(self) -> str:
+        """``file: name``, as test ids show it."""
+        return f"{self.file}: {self.name}"
+
+    @property
+    def where(self) -> str:
+        """``source[index]``: where to find the case."""
+        return f"{self.source}[{self.index}]"
