@@ -10,9 +10,9 @@ and round-trip. Bounded so the suite stays fast.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,6 +35,7 @@ from fpcore.workflows import (
 )
 from tests.workflows.helpers import D, granted, on_notice
 
+T = TypeVar("T")
 FUZZ = settings(
     max_examples=40,
     deadline=None,
@@ -129,6 +130,18 @@ def _decimal_free(data: Any) -> None:
             _decimal_free(value)
 
 
+def _read(reader: Callable[[str | bytes], T], text: str | bytes) -> T | None:
+    """What the reader makes of the text: the object, or None for an InvalidInput
+    (with at least one problem); any other exception fails the test."""
+    failure: InvalidInput | None = None
+    try:
+        return reader(text)
+    except InvalidInput as error:
+        failure = error
+    assert failure.problems
+    return None
+
+
 def _renders(decision: Decision) -> None:
     decision.to_text("en").encode("utf-8")
     decision.to_text("zh").encode("utf-8")
@@ -139,10 +152,8 @@ def _renders(decision: Decision) -> None:
 @FUZZ
 @given(mutated(dumps(sample_household())))
 def test_fuzzed_households(text: str | bytes) -> None:
-    try:
-        household = loads(text, Household)
-    except InvalidInput as error:
-        assert error.problems
+    household = _read(lambda t: loads(t, Household), text)
+    if household is None:
         return
     assert loads(dumps(household), Household) == household
     decision = POLICY.evaluate(household, Year(year=2008), explain=True)
@@ -159,10 +170,8 @@ _APPLICATIONS = [application_to_json(on_notice()), application_to_json(granted()
 @FUZZ
 @given(st.sampled_from(_APPLICATIONS).flatmap(mutated))
 def test_fuzzed_applications(text: str | bytes) -> None:
-    try:
-        application = application_from_json(text)
-    except InvalidInput as error:
-        assert error.problems
+    application = _read(application_from_json, text)
+    if application is None:
         return
     again = application_to_json(application)
     _decimal_free(json.loads(again))
@@ -183,10 +192,8 @@ _DECISION = POLICY.evaluate(sample_household(), Year(year=2008), explain=True).t
 @FUZZ
 @given(mutated(_DECISION))
 def test_fuzzed_decisions(text: str | bytes) -> None:
-    try:
-        decision = Decision.from_json(text)
-    except InvalidInput as error:
-        assert error.problems
+    decision = _read(Decision.from_json, text)
+    if decision is None:
         return
     _renders(decision)
     _decimal_free(json.loads(decision.to_json()))
