@@ -84,3 +84,9 @@ __all__ = [
     "second_child_quotas",
     "years",
 ]
+
+LOADED = True  # for the hypothesis entry point: the module is complete
+
+from fpcore.testing._hypothesis_plugin import register_if_pending  # noqa: E402
+
+register_if_pending()
