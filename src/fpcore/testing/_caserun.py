@@ -119,14 +119,17 @@ def load_reform(path: str | Path) -> Policy:
         >>> load_reform("examples/reforms/county-ocr-20.yaml").id
         'county-ocr-20'
     """
+    from fpcore._json import read_limited
     from fpcore.policies import reform_from_document
 
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise InvalidInput(f"cannot read the reform file ({reason})", path=path) from None
+        text = read_limited(path).decode("utf-8")  # size checked first, no devices
+    except InvalidInput as error:
+        reason = error.problems[0].message
+        raise InvalidInput(f"cannot read the reform file: {reason}", path=path) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("cannot read the reform file (not UTF-8 text)", path=path) from None
     if path.endswith(".toml"):
         import tomllib
 

@@ -74,6 +74,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from fpcore._json import read_limited
 from fpcore.errors import InvalidInput, Problem
 from fpcore.model import Household
 from fpcore.money import Money
@@ -222,12 +223,17 @@ def load_cases(*paths: str | Path) -> list[Case]:
     problems: list[Problem] = []
     for path in case_files(paths):
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = read_limited(path)  # the size checked before reading, no devices
+        except InvalidInput as error:
+            problems.extend(Problem(str(path), p.message) for p in error.problems)
+            continue
+        try:
+            text = raw.decode("utf-8")
             cases.extend(parse_cases(text, source=str(path)))
         except InvalidInput as error:
             problems.extend(error.problems)
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot read ({error.strerror})"))
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), "cannot read (not UTF-8 text)"))
     if problems:
         raise InvalidInput(problems)
     return cases
