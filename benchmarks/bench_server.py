@@ -19,6 +19,7 @@ import asyncio
 import ipaddress
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -68,6 +69,27 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every process in a process group (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def request_bytes(host: str, port: int, explain: bool, lang: str | None) -> bytes:
@@ -178,13 +200,23 @@ def main() -> None:
         )
         for explain, limit in ((False, args.requests), (True, args.explain_requests)):
             request = request_bytes(host, port, explain, args.lang or None)
+            server_before = group_cpu_seconds(process.pid) if process else 0.0
+            client_before = own_cpu_seconds()
             result = asyncio.run(scenario(host, port, args.clients, limit, args.seconds, request))
+            client_ms = (own_cpu_seconds() - client_before) * 1e3
+            server_ms = (group_cpu_seconds(process.pid) - server_before) * 1e3 if process else 0
             print(
                 f"explain={str(explain).lower():5s} {result['requests']:6d} decisions in "
                 f"{result['seconds']:5.2f} s: {result['per_second']:7.0f}/s, "
                 f"p50 {result['p50_ms']:6.1f} ms, p99 {result['p99_ms']:6.1f} ms, "
                 f"max {result['max_ms']:6.1f} ms, errors {result['errors']}"
             )
+            done = result["requests"] + 200  # the warm-up's CPU is counted too
+            if process:
+                print(
+                    f"{'':14s}CPU per decision: server {server_ms / done:.3f} ms, "
+                    f"client {client_ms / done:.3f} ms; load average {os.getloadavg()[0]:.2f}"
+                )
     finally:
         if process is not None:
             stop_server(process)

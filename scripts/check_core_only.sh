@@ -46,4 +46,9 @@ try:
     synthetic_county(households=10)
 except ImportError as error:
     raise SystemExit(str(error))'
+check 1 'pip install "fpcore[server]"' "$venv/bin/python" -c '
+try:
+    import fpcore.server
+except ImportError as error:
+    raise SystemExit(str(error))'
 exit $status

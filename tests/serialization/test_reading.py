@@ -66,3 +66,15 @@ def test_indicators_on_a_file_is_a_clean_error(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)
     assert "not a directory" in result.output
+
+
+def test_reform_files_are_read_through_the_guard(tmp_path: Path) -> None:
+    from fpcore.testing.cases import load_reform
+
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        load_reform("/dev/zero")
+    big = tmp_path / "reform.toml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_DOCUMENT_BYTES + 1)
+    with pytest.raises(InvalidInput, match="at most"):
+        load_reform(big)

@@ -73,12 +73,38 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 PATHS = [path for path in _paths(BODY) if path]
 
 
+REFORM_BODY: dict[str, Any] = {
+    "household": BODY["household"],
+    "period": "2017",
+    "reform": {
+        "schema_version": 1,
+        "base": "county",
+        "id": "fuzz",
+        "settings": {"only_child_reward_last_month": "month_before"},
+        "parameters": {
+            "only_child_reward.monthly": [
+                {
+                    "start": "2008-01-01",
+                    "until": "2016-12-31",
+                    "value": "20.00",
+                    "citation": {"document": "a reform", "article": "1"},
+                }
+            ],
+            "only_child_reward.waiver_multiplier": [
+                {"start": "2010-01-01", "value": 3, "citation": {"document": "a reform"}}
+            ],
+        },
+    },
+}
+REFORM_PATHS = [path for path in _paths(REFORM_BODY) if path[:1] == ("reform",)]
+
+
 @st.composite
-def mutated_bodies(draw: st.DrawFn) -> Any:
-    """The valid body with a few values replaced by arbitrary JSON or removed."""
-    body = copy.deepcopy(BODY)
+def mutated_bodies(draw: st.DrawFn, valid: Any = BODY, paths: Any = PATHS) -> Any:
+    """A valid body with a few values replaced by arbitrary JSON or removed."""
+    body = copy.deepcopy(valid)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        path = draw(st.sampled_from(PATHS))
+        path = draw(st.sampled_from(paths))
         parent: Any = body
         try:
             for step in path[:-1]:
@@ -99,6 +125,12 @@ def test_mutated_bodies(client: httpx.Client, body: Any, endpoint: str) -> None:
 
 
 @FUZZ
+@given(body=mutated_bodies(REFORM_BODY, REFORM_PATHS))
+def test_mutated_reforms(client: httpx.Client, body: Any) -> None:
+    _check(client.post("/v1/decisions", json=body))
+
+
+@FUZZ
 @given(body=JSON)
 def test_any_json_body(client: httpx.Client, body: Any) -> None:
     _check(client.post("/v1/decisions", content=json.dumps(body), headers=_JSON_TYPE))
@@ -111,3 +143,9 @@ def test_any_bytes(client: httpx.Client, body: bytes) -> None:
 
 
 _JSON_TYPE = {"content-type": "application/json"}
+
+
+def test_the_reform_body_the_fuzz_starts_from_is_valid(client: httpx.Client) -> None:
+    answer = client.post("/v1/decisions", json=REFORM_BODY)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stamp"]["policy_id"] == "fuzz"

@@ -267,3 +267,19 @@ def test_bad_reform_files_name_the_problem(tmp_path: Path) -> None:
     missing = fpcore("test", str(EXAMPLES), "--reform", str(tmp_path / "none.yaml"))
     assert missing.returncode == 1
     assert "cannot read the reform file" in missing.stderr
+
+
+def test_the_plugin_and_the_cases_do_not_load_hypothesis() -> None:
+    """pytest loads the plugin in every session where fpcore is installed: it must stay
+    cheap (hypothesis alone takes a few hundred ms to import)."""
+    code = (
+        "import sys\n"
+        "import fpcore.testing._pytest_plugin\n"
+        "from fpcore.testing.cases import load_cases, run_case\n"
+        f"assert all(run_case(c).passed for c in load_cases({str(EXAMPLES)!r}))\n"
+        "print(sorted(m for m in ('hypothesis', 'fpcore.testing.strategies') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"

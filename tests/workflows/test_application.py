@@ -134,8 +134,9 @@ def test_the_city_checks_eligibility_again_and_fixes_the_amount() -> None:
 
 
 def test_the_city_refuses_what_the_rules_do_not_give_citing_the_conditions() -> None:
-    app = at_stage(Stage.CITY_APPROVAL)
-    app = attrs.evolve(app, household=sample_household())  # the only child is alive
+    app = submitted(household=sample_household())  # the only child is alive
+    for day in (5, 10, 14):
+        app = app.approve(D(2008, 3, day))
     after = app.approve(D(2008, 3, 20))
     assert after.status is Status.REJECTED
     assert after.stage is Stage.CITY_APPROVAL

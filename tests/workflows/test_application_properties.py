@@ -128,7 +128,7 @@ def _start(eligible: bool, notice_days: int) -> Application:
 
 
 @settings(max_examples=60)
-@given(plan=steps, eligible=st.booleans(), notice_days=st.integers(1, 10))
+@given(plan=steps, eligible=st.booleans(), notice_days=st.integers(7, 14))
 def test_generated_step_sequences_keep_the_procedure(
     plan: list[Step], eligible: bool, notice_days: int
 ) -> None:
@@ -150,7 +150,7 @@ def test_generated_step_sequences_keep_the_procedure(
     gaps=st.lists(st.integers(0, 8), min_size=5, max_size=5),
     returns=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=2),
     objections=st.lists(st.integers(0, 12), max_size=2),
-    notice_days=st.integers(1, 10),
+    notice_days=st.integers(7, 14),
     wait=st.integers(-2, 3),
 )
 def test_the_happy_path_with_detours_grants_only_after_every_stage_and_a_full_notice(

@@ -44,10 +44,14 @@ def test_notice_formats_and_options(tmp_path: Path) -> None:
     html = runner.invoke(app, ["notice", str(path), "--format", "html", "--contact", "<局>"])
     assert html.exit_code == 0, html.output
     assert "&lt;局&gt;" in html.output
-    out = runner.invoke(app, ["notice", str(path), "--format", "csv", "--posted-on", "2008-04-01"])
+    out = runner.invoke(app, ["notice", str(path), "--format", "csv", "--posted-on", "2008-03-21"])
     assert out.exit_code == 0, out.output
     rows = list(csv.DictReader(io.StringIO(out.output)))
-    assert rows[0]["notice_from"] == "2008-04-01"
+    assert rows[0]["notice_from"] == "2008-03-21"
+    # issue 14, item 4: the printed period can no longer differ from the enforced one
+    moved = runner.invoke(app, ["notice", str(path), "--posted-on", "2008-04-01"])
+    assert moved.exit_code == 1
+    assert "must show that period" in moved.output
 
 
 def test_notice_errors_exit_1_with_a_message(tmp_path: Path) -> None:

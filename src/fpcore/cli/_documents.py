@@ -11,6 +11,7 @@ import typer
 from fpcore.cli._app import app
 from fpcore.cli._contract import EXIT_REFUSED, input_name, note, read_input, refuse
 from fpcore.cli._options import check_date, check_policy
+from fpcore.cli._text import plain
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -125,13 +126,16 @@ def demo(
     household = sample_household() if file is None else read_household(file)
     day = pendulum.Date.fromisoformat(on)
     out = Console(highlight=False, width=max(120, Console().width))
-    out.print(f"[bold]Household {household.household_id}[/] (village {household.village}), {day}")
+    out.print(
+        f"[bold]Household {plain(household.household_id)}[/] "
+        f"(village {plain(household.village)}), {day}"
+    )
     people = Table("who", "name", "resident ID", "born", "age", "hukou")
     for parent in household.parents:
         shown_id = mask_resident_id(parent.resident_id) if parent.resident_id else "-"
         people.add_row(
             "parent",
-            mask_name(parent.name),
+            plain(mask_name(parent.name)),
             shown_id,
             str(parent.birth_date),
             str(parent.age_on(day)),
@@ -140,7 +144,7 @@ def demo(
     for child in household.children:
         people.add_row(
             f"child ({child.link.value})",
-            mask_name(child.name),
+            plain(mask_name(child.name)),
             "-",
             str(child.birth_date),
             str(age_on(child.birth_date, day)) if child.alive_on(day) else "-",
@@ -151,7 +155,7 @@ def demo(
     for certificate in household.certificates:
         returned = f"returned {certificate.returned}" if certificate.returned else ""
         records.add_row(
-            certificate.kind.value, certificate.number, str(certificate.issued), returned
+            certificate.kind.value, plain(certificate.number), str(certificate.issued), returned
         )
     quota = household.second_child_quota
     if quota is not None:
@@ -188,7 +192,7 @@ def _show_entitlements(out: Console, household: Household, policy_id: str) -> No
             table.add_row(
                 text,
                 entitlement.benefit,
-                str(entitlement.beneficiary_id),
+                plain(entitlement.beneficiary_id),
                 str(entitlement.months),
                 str(entitlement.total),
                 "",
@@ -197,5 +201,6 @@ def _show_entitlements(out: Console, household: Household, policy_id: str) -> No
         for trace in decision.explanations:
             if trace.month == last and not trace.applied:
                 why_not = ", ".join(trace.failed) if trace.in_force else "not in force"
-                table.add_row(text, trace.rule_id, str(trace.beneficiary_id), "0", "0.00", why_not)
+                beneficiary = plain(trace.beneficiary_id)
+                table.add_row(text, trace.rule_id, beneficiary, "0", "0.00", why_not)
     out.print(table)

@@ -11,6 +11,7 @@ import typer
 
 from fpcore.cli._app import app
 from fpcore.cli._contract import refuse
+from fpcore.cli._text import plain
 
 
 class _By(enum.StrEnum):
@@ -98,11 +99,16 @@ def indicators(
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     table = Table(
-        "area", "indicator", "value", "numerator", "denominator", title=f"{register.county} {year}"
+        "area",
+        "indicator",
+        "value",
+        "numerator",
+        "denominator",
+        title=f"{plain(register.county)} {year}",
     )
     for record in records:
         table.add_row(
-            record["area"],
+            plain(record["area"]),
             f"{record['name']} ({record['chinese']})",
             record["shown"],
             record["numerator"],

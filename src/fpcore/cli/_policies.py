@@ -10,6 +10,7 @@ import typer
 from fpcore.cli._app import app
 from fpcore.cli._contract import refuse
 from fpcore.cli._options import Lang, check_period, check_policy
+from fpcore.cli._text import plain
 
 policies_app = typer.Typer(help="The catalogue of named policy versions.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
@@ -58,7 +59,7 @@ def evaluate(
     for entitlement in decision.entitlements:
         table.add_row(
             entitlement.benefit,
-            str(entitlement.beneficiary_id),
+            plain(entitlement.beneficiary_id),
             str(entitlement.months),
             str(entitlement.total),
         )

@@ -23,7 +23,28 @@ from fpcore.policies._catalogue import (
     person_role,
     shandong,
 )
-from fpcore.policies._reforms import REFORM_SCHEMA_VERSION, reform_from_document, reform_schema
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fpcore.policies._reforms import (
+        REFORM_SCHEMA_VERSION,
+        reform_from_document,
+        reform_schema,
+    )
+
+_LAZY = ("REFORM_SCHEMA_VERSION", "reform_from_document", "reform_schema")
+
+
+def __getattr__(name: str) -> object:
+    """The reform reader, loaded on first use (a decision does not need it)."""
+    if name in _LAZY:
+        from fpcore.policies import _reforms
+
+        value = getattr(_reforms, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'fpcore.policies' has no attribute {name!r}")
+
 
 # the catalogue's documented name is fpcore.policies.list()
 list = list_policies

@@ -451,17 +451,19 @@ class _Reader:
         return value[0], value[1]
 
     def citation(self, value: object, path: str) -> Citation | None:
-        data = self.fields(
-            value, path, ("document",), ("article", "issued_by", "url", "confidence")
-        )
+        # Citation.to_dict leaves empty fields (and the default confidence) out, so every
+        # field is optional here
+        data = self.fields(value, path, (), _CITATION)
         if data is None:
             return None
-        texts = {k: self.text(v, _at(path, k)) for k, v in data.items() if k in _CITATION}
+        texts = {k: self.text(data.get(k, ""), _at(path, k)) for k in _CITATION if k in data}
         confidence = texts.get("confidence", "sourced")
         if isinstance(confidence, str) and confidence not in CONFIDENCE:
             self.bad(_at(path, "confidence"), f"expected one of: {', '.join(CONFIDENCE)}")
             return None
-        return Citation(**texts) if all(isinstance(v, str) for v in data.values()) else None
+        if not all(isinstance(v, str) for v in texts.values()):
+            return None
+        return Citation(**{"document": "", **texts})
 
 
 _CITATION = ("document", "article", "issued_by", "url", "confidence")
@@ -576,7 +578,10 @@ def _read_trace(r: _Reader, value: object, path: str) -> RuleTrace | None:
         at = f"{_at(path, 'conditions')}[{index}]"
         c = r.fields(item, at, ("code", "test", "value"), ("en", "zh"))
         if c is not None:
-            conditions.append(ConditionTrace(**{k: r.text(v, _at(at, k)) for k, v in c.items()}))
+            keys = ("code", "test", "value", "en", "zh")
+            conditions.append(
+                ConditionTrace(**{k: r.text(c[k], _at(at, k)) for k in keys if k in c})
+            )
     values = []
     for index, item in enumerate(r.items(d["values"], _at(path, "values"))):
         at = f"{_at(path, 'values')}[{index}]"

@@ -64,6 +64,10 @@ def _keep(
         statuses.setdefault(key, {})[month] = str(value)
 
 
+_MAX_CACHED_PERIODS = 1024
+"""Periods whose month plans and stamps are kept (months themselves are bounded)."""
+
+
 class SingleEvaluator:
     """A policy compiled for single evaluation; built once per policy."""
 
@@ -86,12 +90,16 @@ class SingleEvaluator:
                 if plan is None:
                     plan = self._plans[month.index] = MonthPlan(self.policy, self.rules, month)
                 out.append(plan)
+            if len(self._periods) >= _MAX_CACHED_PERIODS:
+                self._periods.clear()  # a server sees any number of distinct spans
             cached = self._periods[period] = tuple(out)
         return cached
 
     def stamp(self, period: Period) -> Stamp:
         stamp = self._stamps.get(period)
         if stamp is None:
+            if len(self._stamps) >= _MAX_CACHED_PERIODS:
+                self._stamps.clear()
             stamp = self._stamps[period] = Stamp(
                 fpcore_version=__version__,
                 policy_id=self.policy.id,

@@ -18,7 +18,6 @@ Example:
 """
 
 from fpcore.serialization._converter import make_converter, parse_date, structure, unstructure
-from fpcore.serialization._decision_schema import decision_schema
 from fpcore.serialization._documents import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
@@ -40,6 +39,22 @@ from fpcore.serialization._events import (
 )
 from fpcore.serialization._migrate import migrate_household_v1, v1_path
 from fpcore.serialization._schema import json_schema
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fpcore.serialization._decision_schema import decision_schema
+
+
+def __getattr__(name: str) -> object:
+    """The decision schema's builder, loaded on first use (reading a household does not
+    need it)."""
+    if name == "decision_schema":
+        from fpcore.serialization._decision_schema import decision_schema
+
+        globals()[name] = decision_schema
+        return decision_schema
+    raise AttributeError(f"module 'fpcore.serialization' has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",

@@ -17,7 +17,15 @@ Example:
 from __future__ import annotations
 
 import copy
+import gc
 from typing import Any
+
+try:
+    from starlette.applications import Starlette
+except ModuleNotFoundError as error:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        'fpcore.server needs the server extra: pip install "fpcore[server]"', name=error.name
+    ) from error
 
 from fpcore.server._app import create_app
 from fpcore.server._problems import PROBLEM_TYPE
@@ -42,6 +50,15 @@ def log_config(level: str = "info") -> dict[str, Any]:
     return config
 
 
+def _served_app() -> Starlette:
+    """The app as ``serve`` runs it: what is built at start-up (policies, compiled
+    evaluators, schemas) is frozen out of the garbage collector's scans."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -60,7 +77,7 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "fpcore.server:create_app",
+        "fpcore.server:_served_app",
         factory=True,
         host=host,
         port=port,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -46,7 +47,8 @@ class Reforms:
 
     def get(self, document: Mapping[str, Any]) -> Policy:
         """The policy of a reform document (built on first sight, then reused)."""
-        key = json.dumps(document, sort_keys=True, default=_tagged)
+        text = json.dumps(document, sort_keys=True, default=_tagged)
+        key = hashlib.sha256(text.encode()).hexdigest()
         policy = self._built.get(key)
         if policy is None:
             policy = reform_from_document(document)

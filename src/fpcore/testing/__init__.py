@@ -17,14 +17,8 @@ Example:
 
 from __future__ import annotations
 
-from contextlib import suppress
 from importlib import import_module
 from types import ModuleType
-
-# first: hypothesis's entry point imports our strategies, which import hypothesis;
-# without hypothesis, fpcore.testing.strategies says what to install
-with suppress(ModuleNotFoundError):
-    import hypothesis  # noqa: F401
 
 __all__ = ["cases", "strategies"]
 

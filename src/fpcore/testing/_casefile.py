@@ -10,9 +10,12 @@ import copy
 import datetime
 import difflib
 import functools
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 
 from fpcore.errors import InvalidInput, Problem
@@ -544,3 +547,77 @@ def read_household(r: Reader, raw: object, path: str) -> Household | None:
         ),
     )
     return household
+
+
+def yaml_module() -> Any:
+    try:
+        import yaml
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(
+            'worked-case files need PyYAML: pip install "fpcore[testing]"', name="yaml"
+        ) from error
+    return yaml
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """YAML with dates left as text (the reader checks them and names a bad one by path)."""
+    yaml = yaml_module()
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        pass
+
+    # dates stay text; booleans are YAML 1.2's true/false only, so a key such as ``on``
+    # (a hukou change's day) is not read as true
+    dropped = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in dropped]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    yaml_12_bool = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", yaml_12_bool, list("tTfF"))
+    try:
+        return yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as error:
+        raise InvalidInput(f"not valid YAML ({error})", path=source) from None
+
+
+Expected = Money | dict[str, Money]
+"""A total over the case's period, or totals by sub-period (period text -> amount)."""
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One worked case read from a file.
+
+    ``source`` and ``index`` say where it came from (``cases.yaml[3]``); ``policy`` is a
+    catalogue id, or ``reform`` the path of a reform file; ``expect`` maps benefit ->
+    role -> the amount expected over the period (or by sub-period).
+    """
+
+    source: str
+    index: int
+    name: str
+    period: str
+    household: Household
+    expect: Mapping[str, Mapping[str, Expected]]
+    because: str = ""
+    policy: str = "county"
+    reform: str | None = None
+    settings: Mapping[str, str] = attrs.field(factory=dict)
+    why_not: Mapping[str, Mapping[str, tuple[str, ...]]] = attrs.field(factory=dict)
+    xfail_reason: str = ""
+
+    @property
+    def file(self) -> str:
+        """The file's name (without its directory)."""
+        return Path(self.source).name
+
+    @property
+    def id(self) -> str:
+        """``file: name``, as test ids show it."""
+        return f"{self.file}: {self.name}"
+
+    @property
+    def where(self) -> str:
+        """``source[index]``: where to find the case."""
+        return f"{self.source}[{self.index}]"

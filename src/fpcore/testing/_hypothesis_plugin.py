@@ -11,9 +11,27 @@ cheap; the strategies are imported only inside :func:`_register`.
 
 from __future__ import annotations
 
+import sys
+
+_OURS = ("fpcore.testing._basics", "fpcore.testing._people", "fpcore.testing._households")
+_pending = False
+
 
 def _register() -> None:
-    """Register a strategy for each of fpcore's own value and domain types."""
+    """Register a strategy for each of fpcore's own value and domain types.
+
+    When hypothesis is first imported by fpcore's own strategy modules (``import
+    fpcore.testing.strategies`` before ``import hypothesis``), those modules are still
+    half-built: registration waits until :mod:`fpcore.testing.strategies` has loaded
+    and calls :func:`register_if_pending`.
+    """
+    global _pending
+    strategies = sys.modules.get("fpcore.testing.strategies")
+    loading = any(name in sys.modules for name in _OURS) or strategies is not None
+    if loading and not getattr(strategies, "LOADED", False):
+        _pending = True
+        return
+    _pending = False
     from hypothesis import strategies as st
 
     from fpcore.model import (
@@ -58,3 +76,9 @@ def _register() -> None:
     ]
     for cls, strategy in registry:
         st.register_type_strategy(cls, strategy)
+
+
+def register_if_pending() -> None:
+    """Register now if hypothesis asked while fpcore's strategies were loading."""
+    if _pending:
+        _register()

@@ -97,3 +97,9 @@ __all__ = [
     "v1_household_documents",
     "years",
 ]
+
+LOADED = True  # for the hypothesis entry point: the module is complete
+
+from fpcore.testing._hypothesis_plugin import register_if_pending  # noqa: E402
+
+register_if_pending()

@@ -30,6 +30,7 @@ from fpcore.workflows._certificates import (
     Refusal,
     apply_for_certificate,
 )
+from fpcore.workflows._csv import csv_cell, csv_text
 from fpcore.workflows._deposits import DepositEntry, DepositLedger, RefundCheck
 from fpcore.workflows._evaluation import (
     DEFAULT_POINTS,
@@ -44,6 +45,7 @@ from fpcore.workflows._evaluation import (
     evaluate_staff,
 )
 from fpcore.workflows._json import (
+    SIGNATURE_ALGORITHM,
     application_from_json,
     application_to_json,
     dumps_applications,
@@ -71,6 +73,7 @@ from fpcore.workflows._registers import (
 from fpcore.workflows._samples import sample_applicant
 from fpcore.workflows._steps import (
     DEFAULT_NOTICE_DAYS,
+    MIN_NOTICE_DAYS,
     REVIEW_STAGES,
     Action,
     AuditEvent,
@@ -86,8 +89,10 @@ __all__ = [
     "DEFAULT_CONTACT",
     "DEFAULT_NOTICE_DAYS",
     "DEFAULT_POINTS",
+    "MIN_NOTICE_DAYS",
     "REQUIRED_DOCUMENTS",
     "REVIEW_STAGES",
+    "SIGNATURE_ALGORITHM",
     "Action",
     "Application",
     "AuditEvent",
@@ -123,6 +128,8 @@ __all__ = [
     "assess_eligibility",
     "benefit_label",
     "compare_poor_votes",
+    "csv_cell",
+    "csv_text",
     "dumps_applications",
     "entitled_amount",
     "evaluate_staff",

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput, InvalidTransition, Problem, UnknownName
+from fpcore.errors import InvalidInput, InvalidTransition, Problem, UnknownName, shown
 from fpcore.model import Confirmation, Household, Person
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month
@@ -15,6 +15,7 @@ from fpcore.policies import get, person_role
 from fpcore.rules import Decision, Policy
 from fpcore.workflows._steps import (
     DEFAULT_NOTICE_DAYS,
+    MIN_NOTICE_DAYS,
     REVIEWER,
     Action,
     AuditEvent,
@@ -175,7 +176,9 @@ class Application:
         for name in ("application_id", "benefit", "beneficiary", "policy_id"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
-                problems.append(Problem(name, f"{value!r} is not a non-empty text"))
+                problems.append(Problem(name, f"{shown(value)} is not a non-empty text"))
+            elif not value.isprintable() or len(value) > 200 or "\ud800" <= max(value) < "\ue000":
+                problems.append(Problem(name, f"{shown(value)} is not a printable text"))
         if not isinstance(self.household, Household):
             problems.append(Problem("household", "expected a Household"))
         elif isinstance(self.beneficiary, str) and (
@@ -186,7 +189,15 @@ class Application:
             )
         days = self.notice_days
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-            problems.append(Problem("notice_days", f"{days!r} is not a positive number of days"))
+            problems.append(
+                Problem("notice_days", f"{shown(days)} is not a positive number of days")
+            )
+        elif days < MIN_NOTICE_DAYS:
+            problems.append(
+                Problem(
+                    "notice_days", f"{days} is below the {MIN_NOTICE_DAYS}-day floor of a notice"
+                )
+            )
         if not self.events:
             problems.append(
                 Problem("events", "is empty (an application starts with its submission)")
@@ -200,8 +211,129 @@ class Application:
         for index, event in enumerate(self.events):
             try:
                 state = self._step(state, event)
+                self._check_evidence(index, event)
             except InvalidTransition as error:
                 raise InvalidInput([Problem(f"events[{index}]", str(error))]) from None
+        submitted = self.household_at(len(self.events) - 1)
+        if submitted != self.household:
+            raise InvalidInput(
+                [Problem("household", "is not the household of the latest (re)submission")]
+            )
+
+    def household_at(self, index: int) -> Household:
+        """The household event ``index`` was decided on: the one handed in with the
+        latest submission or resubmission up to it (the application's own household
+        for a trail written before events kept theirs)."""
+        for event in reversed(self.events[: index + 1]):
+            if event.action in (Action.SUBMIT, Action.RESUBMIT) and event.household is not None:
+                return event.household
+        return self.household
+
+    def _check_evidence(self, index: int, event: AuditEvent) -> None:
+        """What an event's attached check must agree with, without re-running the rules."""
+        carries = event.action in (Action.SUBMIT, Action.RESUBMIT) or (
+            event.stage is Stage.CITY_APPROVAL and event.action in (Action.APPROVE, Action.REJECT)
+        )
+        if event.household is not None and event.action not in (Action.SUBMIT, Action.RESUBMIT):
+            raise InvalidTransition("only a submission or resubmission hands in a household")
+        check = event.eligibility
+        if check is None:
+            return
+        if not carries:
+            raise InvalidTransition(
+                f"{event.action.value} at {event.stage.value} carries no eligibility check"
+            )
+        if check.stamp.period != Month.of(event.on):
+            raise InvalidTransition(
+                f"the check attached on {event.on} is for {check.stamp.period}, "
+                f"not {Month.of(event.on)}"
+            )
+        household_id = self.household_at(index).household_id
+        ids = (
+            {e.household_id for e in check.entitlements}
+            | {st.household_id for st in check.statuses}
+            | {t.household_id for t in check.explanations}
+        )
+        if ids - {household_id}:
+            raise InvalidTransition(
+                f"the check attached on {event.on} is for household "
+                f"{shown(sorted(map(str, ids - {household_id}))[0])}, not {household_id}"
+            )
+
+    def verify(self, policies: Iterable[Policy] = ()) -> None:
+        """Re-derive every check attached to the trail and compare it with the one recorded.
+
+        Each decision is evaluated again on the household handed in at that point, for
+        the month of its event, under the policy its stamp names with the same content
+        hash (the catalogue's, or one of ``policies``), and must be the recorded one
+        (the library version aside). The beneficiary must be the kind of beneficiary
+        the benefit pays (a parent for a person benefit, the household otherwise).
+        The JSON readers call this, so a document whose decisions were edited (an
+        amount raised, a check made for another month, policy or household) is refused.
+
+        Raises:
+            InvalidInput: what does not agree, by event (``events[3].eligibility``).
+
+        Example:
+            >>> from fpcore.workflows import sample_applicant
+            >>> app = Application.submit(application_id="TF-1", household=sample_applicant(),
+            ...                          benefit="special_assistance", on=pendulum.Date(2008, 3, 3))
+            >>> app.verify()
+        """
+        known = {(p.id, p.content_hash): p for p in policies}
+        problems: list[Problem] = []
+        rule_entities: set[str] = set()
+        for index, event in enumerate(self.events):
+            check = event.eligibility
+            if check is None:
+                continue
+            path = f"events[{index}].eligibility"
+            stamp = check.stamp
+            policy = known.get((stamp.policy_id, stamp.policy_hash))
+            if policy is None:
+                try:
+                    catalogue = get(stamp.policy_id)
+                except UnknownName:
+                    catalogue = None
+                if catalogue is not None and catalogue.content_hash == stamp.policy_hash:
+                    policy = catalogue
+            if policy is None:
+                problems.append(
+                    Problem(
+                        path,
+                        f"decided under policy {shown(stamp.policy_id)} "
+                        f"({shown(stamp.policy_hash[:19])}), which is not known here: "
+                        "the check cannot be re-derived",
+                    )
+                )
+                continue
+            rule_entities |= {r.entity for r in policy.rules if r.benefit == self.benefit}
+            again = policy.evaluate(self.household_at(index), Month.of(event.on), explain=True)
+            again = attrs.evolve(
+                again, stamp=attrs.evolve(again.stamp, fpcore_version=stamp.fpcore_version)
+            )
+            if again != check:
+                problems.append(
+                    Problem(
+                        path,
+                        f"is not what {policy.id} gives this household for {Month.of(event.on)} "
+                        f"(recorded {self._amount_of(check)}, re-derived {self._amount_of(again)})",
+                    )
+                )
+        person_keys = {beneficiary_key(p) for p in self.household.parents}
+        if rule_entities == {"person"} and self.beneficiary not in person_keys:
+            problems.append(
+                Problem("beneficiary", f"{shown(self.beneficiary)} is not a parent's key")
+            )
+        if rule_entities == {"household"} and self.beneficiary != self.household.household_id:
+            problems.append(
+                Problem("beneficiary", f"{shown(self.beneficiary)} is not the household's id")
+            )
+        if problems:
+            raise InvalidInput(problems)
+
+    def _amount_of(self, check: Decision) -> str:
+        return f"{entitled_amount(check, self.benefit, self.beneficiary)} for {self.beneficiary}"
 
     def _step(self, state: State | None, event: AuditEvent) -> State:
         if state is None:
@@ -402,6 +534,7 @@ class Application:
             action=Action.SUBMIT,
             note=note,
             eligibility=check,
+            household=household,
         )
         return cls(
             application_id=application_id,
@@ -510,7 +643,9 @@ class Application:
     ) -> Application:
         """The applicant hands in the missing documents; the same stage reviews again.
 
-        Eligibility is checked again on the (possibly corrected) household.
+        Eligibility is checked again on the (possibly corrected) household. The event
+        keeps the household it was handed in with, and earlier events keep theirs: the
+        trail never loses the evidence a decision was made on.
 
         Raises:
             InvalidTransition: the case was not returned.
@@ -525,8 +660,9 @@ class Application:
             action=Action.RESUBMIT,
             note=note,
             eligibility=check,
+            household=changed,
         )
-        return self._then(event, household)
+        return self._then(event, changed)
 
     def post_notice(self, on: pendulum.Date, *, note: str = "") -> Application:
         """The county bureau posts the public notice (张榜公示), from ``on``.
@@ -562,19 +698,24 @@ class Application:
         return self._then(event)
 
     # --- JSON ------------------------------------------------------------------------
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The application as a JSON document (with ``schema_version``)."""
+    def to_json(self, *, indent: int | None = 2, key: bytes | None = None) -> str:
+        """The application as a JSON document (with ``schema_version``), signed with an
+        HMAC-SHA256 ``signature`` when a ``key`` is given."""
         from fpcore.workflows._json import application_to_json
 
-        return application_to_json(self, indent=indent)
+        return application_to_json(self, indent=indent, key=key)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> Application:
-        """Inverse of :meth:`to_json`.
+    def from_json(
+        cls, text: str | bytes, *, policies: Iterable[Policy] = (), key: bytes | None = None
+    ) -> Application:
+        """Inverse of :meth:`to_json`: the trail replayed, every check re-derived
+        (:meth:`verify`), the signature checked when a ``key`` is given.
 
         Raises:
-            InvalidInput: malformed JSON, a bad field or a trail that breaks the rules.
+            InvalidInput: malformed JSON, a bad field, a trail that breaks the rules, a
+                check that is not what the rules give, a signature that does not match.
         """
         from fpcore.workflows._json import application_from_json
 
-        return application_from_json(text)
+        return application_from_json(text, policies=policies, key=key)

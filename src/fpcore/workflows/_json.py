@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 import cattrs
 
 from fpcore.errors import InvalidInput, Problem
-from fpcore.rules import Decision
+from fpcore.rules import Decision, Policy
 from fpcore.serialization import from_document, make_converter, parse_json, to_document
 from fpcore.workflows._application import Application
 
@@ -49,7 +51,64 @@ def workflow_converter() -> cattrs.Converter:
 _CONVERTER = workflow_converter()
 
 
-def application_to_json(application: Application, *, indent: int | None = 2) -> str:
+SIGNATURE_ALGORITHM = "hmac-sha256"
+"""How :func:`application_to_json` signs with a key: HMAC-SHA256 (Python's ``hmac``)."""
+
+_MIN_KEY_BYTES = 16
+
+
+def _check_key(key: bytes) -> None:
+    if not isinstance(key, bytes) or len(key) < _MIN_KEY_BYTES:
+        raise ValueError(f"a signing key is at least {_MIN_KEY_BYTES} random bytes")
+
+
+def _signature(document: dict[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 over the canonical JSON of a document (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _signed(document: dict[str, Any], key: bytes | None) -> dict[str, Any]:
+    if key is None:
+        return document
+    _check_key(key)
+    return {
+        **document,
+        "signature": {"algorithm": SIGNATURE_ALGORITHM, "value": _signature(document, key)},
+    }
+
+
+def _unsigned(data: Any, key: bytes | None) -> Any:
+    """The document without its signature, checked against ``key`` when one is given."""
+    if not isinstance(data, dict):
+        return data
+    body = {k: v for k, v in data.items() if k != "signature"}
+    if key is None:
+        return body
+    _check_key(key)
+    signature = data.get("signature")
+    expected = {"algorithm": SIGNATURE_ALGORITHM, "value": _signature(body, key)}
+    if not isinstance(signature, dict) or set(signature) != {"algorithm", "value"}:
+        raise InvalidInput(
+            "is missing or malformed (the key requires a signed document)", path="signature"
+        )
+    value = signature.get("value")
+    if signature.get("algorithm") != SIGNATURE_ALGORITHM or not isinstance(value, str):
+        raise InvalidInput(f"expected an {SIGNATURE_ALGORITHM} signature", path="signature")
+    if not hmac.compare_digest(value.encode("ascii", "replace"), expected["value"].encode()):
+        raise InvalidInput(
+            "does not match: the document was changed after it was signed, or signed "
+            "with another key",
+            path="signature",
+        )
+    return body
+
+
+def application_to_json(
+    application: Application, *, indent: int | None = 2, key: bytes | None = None
+) -> str:
     """An application as a JSON document (Chinese kept readable).
 
     Example:
@@ -62,32 +121,59 @@ def application_to_json(application: Application, *, indent: int | None = 2) -> 
         (2, '2008-03-03', 'HN-0107')
         >>> application_from_json(application_to_json(app)) == app
         True
+
+    With a ``key`` (bytes shared by the offices that exchange applications), the
+    document carries an HMAC-SHA256 ``signature``; a reader given the same key refuses
+    any change made after signing, even one that is itself a valid trail:
+
+        >>> key = b"county-office-key-0123456789abcdef"
+        >>> signed = application_to_json(app, key=key)
+        >>> application_from_json(signed, key=key) == app
+        True
+        >>> application_from_json(signed.replace("TF-1", "TF-2"), key=key)
+        Traceback (most recent call last):
+        ...
+        fpcore.errors.InvalidInput: 1 problem in the input:
+          signature: does not match: the document was changed after it was signed, ...
     """
-    document = to_document(application, converter=_CONVERTER)
+    document = _signed(to_document(application, converter=_CONVERTER), key)
     return json.dumps(document, ensure_ascii=False, indent=indent)
 
 
-def _application(data: Any) -> Application:
-    return from_document(data, Application, converter=_CONVERTER)
+def _application(data: Any, policies: Iterable[Policy], key: bytes | None) -> Application:
+    application = from_document(_unsigned(data, key), Application, converter=_CONVERTER)
+    application.verify(policies)
+    return application
 
 
-def application_from_json(text: str | bytes) -> Application:
+def application_from_json(
+    text: str | bytes, *, policies: Iterable[Policy] = (), key: bytes | None = None
+) -> Application:
     """Read an application written by :func:`application_to_json`.
 
+    The trail is replayed through the procedure and every attached check is re-derived
+    (:meth:`Application.verify`); ``policies`` adds policies beyond the catalogue that
+    checks may have been made under. With ``key``, the document must carry a matching
+    signature.
+
     Raises:
-        InvalidInput: malformed JSON, a bad field or a trail that breaks the procedure.
+        InvalidInput: malformed JSON, a bad field, a trail that breaks the procedure, a
+            check that is not what the rules give, or a signature that does not match.
     """
-    return _application(parse_json(text))
+    return _application(parse_json(text), tuple(policies), key)
 
 
-def dumps_applications(applications: Iterable[Application], *, indent: int | None = 2) -> str:
-    """Several applications as a JSON list of application documents.
+def dumps_applications(
+    applications: Iterable[Application], *, indent: int | None = 2, key: bytes | None = None
+) -> str:
+    """Several applications as a JSON list of application documents (each signed with
+    ``key`` when one is given).
 
     Example:
         >>> dumps_applications([])
         '[]'
     """
-    documents = [to_document(a, converter=_CONVERTER) for a in applications]
+    documents = [_signed(to_document(a, converter=_CONVERTER), key) for a in applications]
     return json.dumps(documents, ensure_ascii=False, indent=indent)
 
 
@@ -101,8 +187,11 @@ def _is_household(item: object) -> bool:
     )
 
 
-def loads_applications(text: str | bytes) -> list[Application]:
-    """Read a JSON list of application documents (or one application document).
+def loads_applications(
+    text: str | bytes, *, policies: Iterable[Policy] = (), key: bytes | None = None
+) -> list[Application]:
+    """Read a JSON list of application documents (or one application document), each
+    checked as :func:`application_from_json` does.
 
     Raises:
         InvalidInput: every problem, with paths such as ``[2].events[3]``.
@@ -128,15 +217,16 @@ def loads_applications(text: str | bytes) -> list[Application]:
             f"this is {what}, not a list of applications (expected a JSON list of "
             "application documents, each with application_id, benefit and events)"
         )
+    chosen = tuple(policies)
     if isinstance(data, dict):
-        return [_application(data)]
+        return [_application(data, chosen, key)]
     if not isinstance(data, list):
         raise InvalidInput("expected a list of application documents")
     found: list[Application] = []
     problems: list[Problem] = []
     for index, item in enumerate(data):
         try:
-            found.append(_application(item))
+            found.append(_application(item, chosen, key))
         except InvalidInput as error:
             problems.extend(p.under(f"[{index}]") for p in error.problems)
     if problems:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Iterable
 
 import attrs
@@ -14,6 +12,7 @@ from fpcore.errors import InvalidInput, Problem, UnknownName
 from fpcore.model import County, mask_name, mask_resident_id
 from fpcore.money import Money
 from fpcore.workflows._application import Application
+from fpcore.workflows._csv import csv_text
 from fpcore.workflows._steps import Stage, Status, notice_last_day
 
 BENEFIT_LABELS: dict[str, str] = {
@@ -128,10 +127,12 @@ class PublicNotice:
         )
 
     def to_csv(self) -> str:
-        """The notice as CSV: one row per entry, with the notice period and contact."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
+        """The notice as CSV: one row per entry, with the notice period and contact.
+
+        Every cell goes through :func:`~fpcore.workflows.csv_cell`: no cell starts a
+        spreadsheet formula.
+        """
+        return csv_text(
             [
                 "number",
                 "name",
@@ -143,10 +144,8 @@ class PublicNotice:
                 "notice_from",
                 "notice_to",
                 "contact",
-            ]
-        )
-        for number, e in enumerate(self.entries, start=1):
-            writer.writerow(
+            ],
+            (
                 [
                     number,
                     e.name,
@@ -159,8 +158,9 @@ class PublicNotice:
                     self.last_day.isoformat(),
                     self.contact,
                 ]
-            )
-        return out.getvalue()
+                for number, e in enumerate(self.entries, start=1)
+            ),
+        )
 
 
 def public_notice(
@@ -173,9 +173,12 @@ def public_notice(
 ) -> PublicNotice:
     """The public notice of a batch of applications the city has approved.
 
-    Each application must be at the public-notice stage and open. The notice runs
-    from ``posted_on`` (default: the day the applications' notice was posted, which
-    must be the same for all) for the applications' notice length.
+    Each application must be at the public-notice stage and open. The printed period
+    is always the one the procedure enforces: an application whose notice is posted
+    prints its posting day (``posted_on``, if given, must be that day); one not yet
+    posted needs ``posted_on``, no earlier than the city's approval, and must then be
+    posted on that day (:meth:`~fpcore.workflows.Application.post_notice`). The length
+    is the applications' ``notice_days`` (7 days at least).
 
     Args:
         applications: city-approved applications.
@@ -227,8 +230,25 @@ def public_notice(
         period = app.notice_period
         if period is None:
             unposted += 1
+            last = app.state.last_day
+            if posted_on is not None and posted_on < last:
+                problems.append(
+                    Problem(
+                        f"[{index}]",
+                        f"{app.application_id}: a notice from {posted_on} would start before "
+                        f"the city's approval ({last})",
+                    )
+                )
         else:
             starts.add(period[0])
+            if posted_on is not None and posted_on != period[0]:
+                problems.append(
+                    Problem(
+                        f"[{index}]",
+                        f"{app.application_id}: its notice was posted on {period[0]}; the "
+                        f"printed notice must show that period, not one from {posted_on}",
+                    )
+                )
     if len(lengths) > 1:
         problems.append(Problem("", f"the notice lengths differ: {sorted(lengths)} days"))
     if posted_on is None and not problems and (len(starts) != 1 or unposted):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 from collections.abc import Iterable
 
 import attrs
@@ -15,6 +13,7 @@ from fpcore.periods import Month, MonthSpan, Period
 from fpcore.policies.funding import fund_benefits
 from fpcore.rules import Decision, Policy
 from fpcore.workflows._application import Application, beneficiary_person, with_confirmation
+from fpcore.workflows._csv import csv_text
 from fpcore.workflows._notice import benefit_label, place_names
 from fpcore.workflows._steps import Status
 
@@ -221,10 +220,12 @@ class PaymentRegister:
         return "\n".join(lines)
 
     def to_csv(self, copy: Copy = Copy.PUBLIC) -> str:
-        """The register as CSV, one row per line with an empty signature column."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
+        """The register as CSV, one row per line with an empty signature column.
+
+        Every cell goes through :func:`~fpcore.workflows.csv_cell`: no cell starts a
+        spreadsheet formula (household ids, names, masked ones included).
+        """
+        return csv_text(
             [
                 "township_code",
                 "township",
@@ -239,11 +240,8 @@ class PaymentRegister:
                 "months",
                 "amount",
                 "signature",
-            ]
-        )
-        for line in self.lines:
-            name, resident_id = line.payee(copy)
-            writer.writerow(
+            ],
+            (
                 [
                     line.township_code,
                     line.township,
@@ -251,16 +249,16 @@ class PaymentRegister:
                     line.village,
                     line.household_id,
                     line.beneficiary,
-                    name,
-                    resident_id,
+                    *line.payee(copy),
                     line.benefit,
                     line.kind.value,
                     line.months_text,
                     str(line.amount),
                     "",
                 ]
-            )
-        return out.getvalue()
+                for line in self.lines
+            ),
+        )
 
 
 def _amounts(

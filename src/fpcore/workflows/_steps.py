@@ -17,7 +17,8 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput, InvalidTransition, Problem
+from fpcore.errors import InvalidInput, InvalidTransition, Problem, shown
+from fpcore.model import Household
 from fpcore.money import ZERO, Money
 from fpcore.rules import Decision
 
@@ -25,8 +26,12 @@ DEFAULT_NOTICE_DAYS = 7
 """Days a public notice (公示) lasts unless configured otherwise.
 
 No family-planning source fixes it; nearby schemes use 7 days as a floor
-(domain notes 2.5, [UNCERTAIN]), so it is a per-application setting.
+(domain notes 2.5, [UNCERTAIN]), so it is a per-application setting, never below
+:data:`MIN_NOTICE_DAYS`.
 """
+
+MIN_NOTICE_DAYS = 7
+"""The shortest public notice an application may have: the 7-day floor."""
 
 
 class Stage(enum.StrEnum):
@@ -146,6 +151,9 @@ class AuditEvent:
         missing_documents: for a return, the documents asked for.
         eligibility: the rule engine's decision, with its explanation, attached to
             submissions and to the city's approval or refusal.
+        household: for a submission or resubmission, the household as handed in: the
+            evidence the checks of this and the following events were made on, kept
+            when a resubmission corrects it.
     """
 
     stage: Stage
@@ -155,6 +163,7 @@ class AuditEvent:
     note: str = ""
     missing_documents: tuple[str, ...] = attrs.field(default=(), converter=_to_names)
     eligibility: Decision | None = None
+    household: Household | None = None
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
@@ -171,6 +180,13 @@ class AuditEvent:
             problems.append(Problem("missing_documents", "expected a list of document names"))
         if self.eligibility is not None and not isinstance(self.eligibility, Decision):
             problems.append(Problem("eligibility", "expected a Decision"))
+        if self.household is not None and not isinstance(self.household, Household):
+            problems.append(Problem("household", "expected a Household"))
+        if isinstance(self.note, str):
+            try:
+                self.note.encode("utf-8")
+            except UnicodeEncodeError:
+                problems.append(Problem("note", f"{shown(self.note)} is not UTF-8 text"))
         if problems:
             raise InvalidInput(problems)
 
