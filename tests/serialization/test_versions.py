@@ -36,6 +36,7 @@ from fpcore.serialization import (
     loads_events,
     loads_household,
     migrate_household_v1,
+    structure,
     to_document,
     v1_path,
 )
@@ -232,16 +233,19 @@ def test_an_embedded_v1_household_is_migrated() -> None:
     ]
 
 
-def test_an_old_application_document_still_loads() -> None:
-    from fpcore.workflows._json import application_from_json, application_to_json
+def test_an_old_application_document_migrates_and_names_the_policy_it_cannot_check() -> None:
+    from fpcore.workflows._json import application_from_json
 
     text = (DATA / "application-v1.json").read_text("utf-8")
-    assert json.loads(text)["schema_version"] == 1
-    application = application_from_json(text)
-    assert application.household.marriages == (Marriage(spouses=(0, 1), married=D(1978, 1, 10)),)
-    again = json.loads(application_to_json(application))
-    assert again["schema_version"] == 2
-    assert application_from_json(application_to_json(application)) == application
+    data = json.loads(text)
+    assert data["schema_version"] == 1
+    # the household inside is migrated to the history it meant
+    household = structure(migrate_household_v1(data["household"]), Household)
+    assert household.marriages == (Marriage(spouses=(0, 1), married=D(1978, 1, 10)),)
+    # its checks were made under the 0.1 county policy, which 0.2 no longer has: loading
+    # re-derives every check (a forged trail must not load), so it says which policy
+    with pytest.raises(InvalidInput, match="not known here"):
+        application_from_json(text)
 
 
 # the event document ------------------------------------------------------------------------

@@ -29,11 +29,13 @@ from tests.workflows.helpers import D
 COUNTY = get("county")
 
 
-def granted_late(submitted_on: pendulum.Date | None = None) -> Application:
+def granted_late(
+    submitted_on: pendulum.Date | None = None, household: Household | None = None
+) -> Application:
     """The mother's application, made in November 2007, granted on 2008-05-10."""
     app = Application.submit(
         application_id="TF-2007-031",
-        household=sample_applicant(),
+        household=household or sample_applicant(),
         benefit="special_assistance",
         on=submitted_on or D(2007, 11, 20),
     )
@@ -119,8 +121,7 @@ def test_a_loss_after_49_is_paid_from_the_grant_that_confirms_it() -> None:
     household = sample_applicant()
     (son,) = household.children
     late = attrs.evolve(household, children=(attrs.evolve(son, death_date=D(2007, 11, 1)),))
-    app = granted_late()
-    app = attrs.evolve(app, household=late)
+    app = granted_late(household=late)
     register = payment_register([late], COUNTY, Year(year=2008), applications=[app])
     assert mother_lines(register) == [("regular", "2008-05..2008-12", "800.00")]
     assert payment_register([late], COUNTY, Year(year=2008)).lines == ()
