@@ -9,6 +9,7 @@ needs_the_server_extra()
 import asyncio
 import json
 import logging
+from collections.abc import MutableMapping
 from typing import Any
 
 import attrs
@@ -79,3 +80,38 @@ def test_a_bug_is_a_500_problem_without_data(caplog: pytest.LogCaptureFixture) -
     # the same app still answers the next request
     status, _, answer = _call(app, json.dumps(BODY).encode())
     assert status == 200
+
+
+def test_a_client_that_leaves_mid_body_is_no_error(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app()
+    sent: list[dict[str, Any]] = []
+    chunks: list[dict[str, Any]] = [
+        {"type": "http.request", "body": b'{"house', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    messages = iter(chunks)
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/validate",
+        "raw_path": b"/v1/validate",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+    }
+    with caplog.at_level(logging.INFO, logger="fpcore.server"):
+        asyncio.run(app(scope, receive, send))
+    assert "client left" in caplog.text
+    assert "500" not in caplog.text

@@ -82,3 +82,22 @@ def test_user_text_is_never_terminal_markup(
     assert result.exception is None
     shown = household_id if command == "demo" else household_id[:6]
     assert shown in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "a[/]b.json"],
+        ["evaluate", "examples/household.json", "--policy", "[/]"],
+        ["evaluate", "examples/household.json", "--period", "[/]"],
+        ["policies", "show", "[/x]"],
+    ],
+)
+def test_markup_in_arguments_is_no_traceback(args: list[str]) -> None:
+    """Issue 14, item 6: each of these ended in a Rich MarkupError traceback in 0.1."""
+    root = Path(__file__).resolve().parents[2]
+    args = [str(root / a) if a.startswith("examples/") else a for a in args]
+    result = runner.invoke(cli, args)
+    assert result.exit_code in (1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "[/" in result.output

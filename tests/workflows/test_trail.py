@@ -183,3 +183,16 @@ def test_an_objection_cycle_cut_out_is_caught_by_the_signature() -> None:
     assert refused(cut, key=KEY) == ["signature"]
     unsigned = {k: v for k, v in cut.items() if k != "signature"}
     application_from_json(json.dumps(unsigned))  # without a key, a valid-looking trail loads
+
+
+def test_text_that_cannot_be_written_is_refused_when_built() -> None:
+    """Issue 14, item 2: a lone surrogate used to pass and crash ``to_json`` later."""
+    app = submitted()
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        attrs.evolve(app, application_id="TF-\ud800\uffff")
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        attrs.evolve(app, beneficiary="\udc80")
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        app.approve(D(2008, 3, 5), note="\ud800")
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        app.return_for_documents(D(2008, 3, 5), ["户口\udfff"])

@@ -38,6 +38,10 @@ def log_config(level: str = "info") -> dict[str, Any]:
 
     The server logs one line per request with masked household ids, problem paths
     (never their messages, which may quote the input) and no client addresses.
+
+    Example:
+        >>> log_config("warning")["loggers"]["fpcore.server"]["level"]
+        'WARNING'
     """
     from uvicorn.config import LOGGING_CONFIG
 

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -125,6 +125,9 @@ def _guard(name: str, endpoint: Endpoint) -> Endpoint:
     async def guarded(request: Request) -> Response:
         try:
             return await endpoint(request)
+        except ClientDisconnect:  # the client left before sending its whole body
+            logger.info("%s client left", name)
+            return Response(status_code=400)
         except _Refused as refused:
             logger.info("%s refused %d", name, refused.status)
             return problem_response(

@@ -101,6 +101,15 @@ def why_not(decision: Decision, benefit: str, beneficiary: str) -> str:
     return ", ".join(codes) or "no entitlement"
 
 
+def _printable_utf8(value: str) -> bool:
+    """Text an identifier may be: printable, at most 200 characters, valid UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return value.isprintable() and len(value) <= 200
+
+
 def _to_events(events: Iterable[AuditEvent]) -> tuple[AuditEvent, ...]:
     return tuple(events)
 
@@ -177,8 +186,8 @@ class Application:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 problems.append(Problem(name, f"{shown(value)} is not a non-empty text"))
-            elif not value.isprintable() or len(value) > 200 or "\ud800" <= max(value) < "\ue000":
-                problems.append(Problem(name, f"{shown(value)} is not a printable text"))
+            elif not _printable_utf8(value):
+                problems.append(Problem(name, f"{shown(value)} is not printable UTF-8 text"))
         if not isinstance(self.household, Household):
             problems.append(Problem("household", "expected a Household"))
         elif isinstance(self.beneficiary, str) and (

@@ -182,11 +182,14 @@ class AuditEvent:
             problems.append(Problem("eligibility", "expected a Decision"))
         if self.household is not None and not isinstance(self.household, Household):
             problems.append(Problem("household", "expected a Household"))
-        if isinstance(self.note, str):
+        texts = [("note", self.note)] if isinstance(self.note, str) else []
+        if isinstance(self.missing_documents, tuple):
+            texts += [(f"missing_documents[{i}]", d) for i, d in enumerate(self.missing_documents)]
+        for path, text in texts:
             try:
-                self.note.encode("utf-8")
+                str(text).encode("utf-8")
             except UnicodeEncodeError:
-                problems.append(Problem("note", f"{shown(self.note)} is not UTF-8 text"))
+                problems.append(Problem(path, f"{shown(text)} is not UTF-8 text"))
         if problems:
             raise InvalidInput(problems)
 
