@@ -192,3 +192,23 @@ def test_the_fee_follows_the_law_of_the_birth_date(household: Household) -> None
         assert result.social_maintenance_fee_applies == (
             not result.within_policy and child.birth_date < FEE_ABOLISHED
         )
+
+
+# --- twins (issue 9, item 3): birth order counts deliveries ----------------------------------
+
+
+def test_twins_at_a_first_delivery_are_a_lawful_first_birth_with_no_fee() -> None:
+    # domain.md 9: twins at a first delivery are a lawful first birth, no fee
+    twins = _couple({"born": "2005-04-01"}, {"born": "2005-04-01", "sex": "female"})
+    for index in (0, 1):
+        assessed = assess_birth(twins, index)
+        assert assessed.birth_order == 1
+        assert assessed.within_policy
+        assert not assessed.social_maintenance_fee_applies
+
+
+def test_a_birth_after_twins_is_the_second_delivery() -> None:
+    assessed = _last_birth("2005-04-01", "2005-04-01", "2008-06-01")
+    assert assessed.birth_order == 2
+    assert not assessed.within_policy  # no permit under the 2001 law
+    assert assessed.social_maintenance_fee_applies

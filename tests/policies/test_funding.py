@@ -13,7 +13,7 @@ import fpcore.policies as policies
 from fpcore.errors import ParameterNotInForce, UnknownName
 from fpcore.money import ZERO, Money
 from fpcore.periods import Year
-from fpcore.policies.funding import cost_shares, fund_benefits, payers
+from fpcore.policies.funding import cost_shares, fund_benefits, payers, share_assumptions
 from tests.policies.casebook import build_household
 
 ON = pendulum.Date(2008, 1, 1)
@@ -113,3 +113,35 @@ def test_shares_always_sum_to_the_total(
     assert sum(shares.values(), ZERO) == total
     assert all(share >= ZERO for share in shares.values())
     assert set(shares) == set(payers(policies.get(policy_id), scheme))
+
+
+# --- placeholders say so (issue 9, item 10) ---------------------------------------------------
+
+
+def test_placeholder_shares_are_flagged_and_sourced_ones_are_not() -> None:
+    county = policies.get("county")
+    flagged = share_assumptions(
+        county,
+        ["reward_assistance", "special_assistance", "only_child_reward", "contraception"],
+        ON,
+    )
+    assert set(flagged) == {"reward_assistance", "special_assistance", "only_child_reward"}
+    assert all(c.confidence == "placeholder" for c in flagged.values())
+    contraception = county.parameters["funding.contraception.city"].entry_at(ON).citation
+    assert contraception.confidence == "report"
+    assert "《计生委作风建设的计划》" in contraception.document
+    assert "[placeholder]" in str(flagged["reward_assistance"])
+
+
+def test_an_overriding_value_keeps_the_parameter_s_own_description() -> None:
+    national, shandong = policies.get("national"), policies.get("shandong")
+    for name in ("reward_assistance.annual", "special_assistance.death.urban"):
+        assert shandong.parameters[name].description == national.parameters[name].description
+        assert "Shandong" not in shandong.parameters[name].description
+
+
+def test_no_standard_cites_an_invented_adjustment_document() -> None:
+    for policy_id in policies.list_policies():
+        for parameter in policies.get(policy_id).parameters.values():
+            for entry in parameter.values:
+                assert "标准调整" not in entry.citation.document, (parameter.name, entry.start)
