@@ -18,6 +18,8 @@ Example:
 
 from __future__ import annotations
 
+import functools
+
 import enum
 import re
 from collections.abc import Iterator
@@ -397,6 +399,20 @@ def month_reaching_age(
     Month('2009-03')
     """
     return Month.of(birthday(birth, birth.year + age, leap_day=leap_day))
+
+
+@functools.lru_cache(maxsize=4096)
+def month_index_reaching_age(
+    birth: pendulum.Date, age: int, *, leap_day: LeapDayRule = LeapDayRule.MARCH_1
+) -> int:
+    """:func:`month_reaching_age` as a plain month index (``year * 12 + month - 1``),
+    without building a :class:`Month`: what the rules compare on every evaluation.
+
+    >>> month_index_reaching_age(pendulum.Date(1999, 5, 31), 18) == Month(year=2017, month=5).index
+    True
+    """
+    day = birthday(birth, birth.year + age, leap_day=leap_day)
+    return day.year * 12 + day.month - 1
 
 
 def months_inclusive(first: Month, last: Month) -> int:

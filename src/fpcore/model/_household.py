@@ -571,16 +571,13 @@ class HouseholdParent:
 
     household: Household
     index: int
+    # read on every month of an evaluation: worked out once, when the view is made
+    person: Person = attrs.field(init=False)
+    children: tuple[Child, ...] = attrs.field(init=False)
 
-    @property
-    def person(self) -> Person:
-        """The parent's own record."""
-        return self.household.parents[self.index]
-
-    @property
-    def children(self) -> tuple[Child, ...]:
-        """The children linked to this parent."""
-        return self.household.children_of(self.index)
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "person", self.household.parents[self.index])
+        object.__setattr__(self, "children", self.household.children_of(self.index))
 
     def __repr__(self) -> str:
         return f"HouseholdParent({self.household.household_id!r}, parents[{self.index}])"

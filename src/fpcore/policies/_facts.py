@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from fpcore.model import Child, Household, HouseholdParent, Person, Sex
-from fpcore.periods import Month, month_reaching_age
+from fpcore.model import Child, Household, HouseholdParent, Hukou, Person, Sex
+from fpcore.periods import Month, month_index_reaching_age
 from fpcore.rules import Fact, fact
 from fpcore.tables import hukou_spells
 from fpcore.tables import most_children_alive_together as _most_together
@@ -60,6 +60,12 @@ def _living(child: Child, m: int) -> bool:
 def _rural_in(person: Person, m: int) -> bool:
     """The parent's hukou class in month ``m`` is rural (by the month's last change);
     false after the month of death, when no class is in force."""
+    if not person.hukou_changes:  # the common case: one class from birth to death
+        return (
+            person.hukou is Hukou.RURAL
+            and _index(person.birth_date) <= m
+            and (person.death_date is None or _index(person.death_date) >= m)
+        )
     return any(
         start <= m and (end is None or m < end) and rural
         for start, end, rural in hukou_spells(person)
@@ -150,19 +156,19 @@ def birth_date(parent: HouseholdParent, month: Month) -> pendulum.Date:
 @fact("person", "int", columnar=lambda m: _col("age49_index"))
 def month_turning_49(parent: HouseholdParent, month: Month) -> int:
     """Month index of the person's own 49th birthday."""
-    return month_reaching_age(parent.person.birth_date, 49).index
+    return month_index_reaching_age(parent.person.birth_date, 49)
 
 
 @fact("person", "int", columnar=lambda m: _col("age60_index"))
 def month_turning_60(parent: HouseholdParent, month: Month) -> int:
     """Month index of the person's 60th birthday."""
-    return month_reaching_age(parent.person.birth_date, 60).index
+    return month_index_reaching_age(parent.person.birth_date, 60)
 
 
 @fact("person", "int", columnar=lambda m: _col("age60_index") // 12 * 12)
 def year_turning_60(parent: HouseholdParent, month: Month) -> int:
     """Month index of January of the year of the person's 60th birthday."""
-    return month_reaching_age(parent.person.birth_date, 60).year * 12
+    return month_index_reaching_age(parent.person.birth_date, 60) // 12 * 12
 
 
 def _own(parent: HouseholdParent) -> tuple[Child, ...]:
@@ -388,7 +394,7 @@ def woman_turning_49(household: Household, month: Month) -> int | None:
     """Month index of the 49th birthday of the woman of the household (alive or not);
     missing when the household has no woman (a single father)."""
     woman = _woman(household)
-    return None if woman is None else month_reaching_age(woman.birth_date, 49).index
+    return None if woman is None else month_index_reaching_age(woman.birth_date, 49)
 
 
 @fact(
@@ -470,7 +476,7 @@ def most_children_alive_together(household: Household, month: Month) -> int:
 def month_child_turns_18(household: Household, month: Month) -> int | None:
     """Month index of the 18th birthday of the youngest living child (missing if none)."""
     months = [
-        month_reaching_age(c.birth_date, 18).index
+        month_index_reaching_age(c.birth_date, 18)
         for c in household.children
         if _living(c, month.index)
     ]

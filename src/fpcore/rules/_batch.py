@@ -119,6 +119,8 @@ def _aggregate_grouped(
 
 
 _GROUP_DTYPES = {"u8": np.uint8, "i32": np.int32, "i64": np.int64}
+_SPARSE = 8
+"""A table with fewer rows than 1/_SPARSE of its entities is aggregated by group-by."""
 _SMALL = (pl.Int8, pl.Int16, pl.UInt8, pl.UInt16)
 _I32 = (pl.Int32, pl.Date)
 _INT32_MAX = int(np.iinfo(np.int32).max)
@@ -278,7 +280,19 @@ def _aggregate_table(
     """The facts ``over`` one table, one value per entity row, in order."""
     n = pop.table(entity_table).height
     columns: list[pl.Series] = []
-    segments = pop.segments(over, key, n) if pop.is_dense(entity_table, key) else None
+    # a sparse table (rows for few entities: certificates, confirmations) is cheaper to
+    # group and join than to lay out by position over every entity
+    sparse = pop.table(over).height * _SPARSE < n
+    if sparse and pop.is_dense(entity_table, key):
+        scattered = [f for f in group if f.agg is not None and f.kind in _SCATTER_KINDS]
+        rest = [f for f in group if f.agg is None or f.kind not in _SCATTER_KINDS]
+        columns = _aggregate_sparse(pop, key, over, scattered, month, n) if scattered else []
+        if rest:
+            columns.extend(_aggregate_grouped(pop, over, key, entity_table, rest, month))
+        return columns
+    segments = (
+        pop.segments(over, key, n) if pop.is_dense(entity_table, key) and not sparse else None
+    )
     usable = segments is not None and (
         bool(segments.positions) or segments.longest == 0 or segments.rows == 0
     )
@@ -326,6 +340,75 @@ def _aggregate_table(
             columns.append(series)
     if grouped:
         columns.extend(_aggregate_grouped(pop, over, key, entity_table, grouped, month))
+    return columns
+
+
+_SCATTER_KINDS = ("int", "money", "bool", "date")
+
+
+def _aggregate_sparse(
+    pop: Population, key: str, over: str, group: list[Fact[Any]], month: Month, n: int
+) -> list[pl.Series]:
+    """Facts over a sparse table, by scattering its few rows into entity-sized arrays.
+
+    The entity key is ``0..n-1``, so a row's key is its entity's position; nulls are
+    skipped as in every aggregation; entities without rows get the fact's fill (or are
+    missing), entities whose rows are all null are missing (min, max).
+    """
+    rows = (
+        pop.table(over)
+        .lazy()
+        .select(
+            pl.col(key).cast(pl.Int64).alias("__key"),
+            *(_columnar(f, month).alias(f.key()) for f in group),
+        )
+        .collect()
+    )
+    keys = rows["__key"].to_numpy()
+    has_rows = np.zeros(n, dtype=np.bool_)
+    has_rows[keys] = True
+    columns = []
+    for f in group:
+        column = rows[f.key()]
+        valid = ~column.is_null().to_numpy()
+        at = keys[valid]
+        if f.kind == "bool":
+            values = column.fill_null(False).to_numpy()[valid]
+        else:
+            values = column.to_physical().cast(pl.Int64).fill_null(0).to_numpy()[valid]
+        counted = np.zeros(n, dtype=np.int64)
+        np.add.at(counted, at, 1)
+        if f.agg == "sum":
+            out = np.zeros(n, dtype=np.int64)
+            np.add.at(out, at, values.astype(np.int64))
+            missing = np.zeros(n, dtype=np.bool_)
+        elif f.agg in ("any", "all"):
+            hits = np.zeros(n, dtype=np.int64)
+            wanted = values if f.agg == "any" else ~values
+            np.add.at(hits, at[wanted], 1)
+            out = hits > 0 if f.agg == "any" else hits == 0
+            missing = np.zeros(n, dtype=np.bool_)
+        else:
+            assert f.agg in ("min", "max")
+            start = _INT64_MAX if f.agg == "min" else _INT64_MIN
+            out = np.full(n, start, dtype=np.int64)
+            (np.minimum if f.agg == "min" else np.maximum).at(out, at, values.astype(np.int64))
+            missing = counted == 0
+        fill = _fill_physical(f)
+        if fill is None:
+            missing = missing | ~has_rows
+        else:
+            out = np.where(has_rows, out, fill)
+            missing = missing & has_rows
+        if f.kind == "bool":
+            series = pl.Series(f.key(), out.astype(np.bool_))
+        elif f.kind == "date":
+            series = pl.Series(f.key(), np.where(missing, 0, out).astype(np.int32)).cast(pl.Date)
+        else:
+            series = pl.Series(f.key(), np.where(missing, 0, out))
+        if missing.any():
+            series = series.set(pl.Series(missing), None)  # type: ignore[arg-type]
+        columns.append(series.cast(_DTYPES[f.kind]))
     return columns
 
 
