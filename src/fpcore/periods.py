@@ -18,9 +18,8 @@ Example:
 
 from __future__ import annotations
 
-import functools
-
 import enum
+import functools
 import re
 from collections.abc import Iterator
 from typing import TypeAlias

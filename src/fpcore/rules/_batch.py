@@ -367,7 +367,7 @@ def _aggregate_sparse(
     keys = rows["__key"].to_numpy()
     has_rows = np.zeros(n, dtype=np.bool_)
     has_rows[keys] = True
-    columns = []
+    columns: list[pl.Series] = []
     for f in group:
         column = rows[f.key()]
         valid = ~column.is_null().to_numpy()
@@ -386,7 +386,7 @@ def _aggregate_sparse(
             hits = np.zeros(n, dtype=np.int64)
             wanted = values if f.agg == "any" else ~values
             np.add.at(hits, at[wanted], 1)
-            out = hits > 0 if f.agg == "any" else hits == 0
+            out = (hits > 0 if f.agg == "any" else hits == 0).astype(np.int64)
             missing = np.zeros(n, dtype=np.bool_)
         else:
             assert f.agg in ("min", "max")
@@ -407,7 +407,7 @@ def _aggregate_sparse(
         else:
             series = pl.Series(f.key(), np.where(missing, 0, out))
         if missing.any():
-            series = series.set(pl.Series(missing), None)  # type: ignore[arg-type]
+            series = series.set(pl.Series(missing), None)
         columns.append(series.cast(_DTYPES[f.kind]))
     return columns
 
