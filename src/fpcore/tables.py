@@ -16,11 +16,13 @@ month, and a null end means "still in force". Birthday months follow
 ``persons``
     one row per parent: ``person_id`` (Int64), ``household_id``, ``role_index`` (the
     parent's place in ``Household.parents``), ``is_female``, ``rural`` (the hukou class
-    the record starts with), ``birth_date``, ``birth_index``, ``death_index`` (null while
-    alive), ``age49_index``, ``age60_index``.
+    the record starts with), ``hukou_changed`` (whether it changes later),
+    ``birth_date``, ``birth_index``, ``death_index`` (null while alive), ``age49_index``,
+    ``age60_index``.
 ``hukou_spells``
-    one row per parent and hukou class in force: ``person_id``, ``household_id``,
-    ``start_index``, ``end_index``, ``rural``. A change counts from its own month.
+    for each parent whose hukou changes, one row per hukou class in force: ``person_id``,
+    ``household_id``, ``start_index``, ``end_index``, ``rural``. A change counts from
+    its own month; a parent without changes has no rows (``persons.rural`` holds).
 ``children``
     one row per child: ``household_id``, ``child_index``, ``is_female``, ``birth_date``,
     ``birth_index``, ``join_index`` (month of birth or adoption), ``death_index``,
@@ -195,6 +197,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "role_index": pl.Int8,
             "is_female": pl.Boolean,
             "rural": pl.Boolean,
+            "hukou_changed": pl.Boolean,
             "birth_date": pl.Date,
             "birth_index": pl.Int32,
             "death_index": pl.Int32,
@@ -328,13 +331,14 @@ def _add_household(
         persons["role_index"].append(role_index)
         persons["is_female"].append(parent.sex is Sex.FEMALE)
         persons["rural"].append(parent.hukou is Hukou.RURAL)
+        persons["hukou_changed"].append(bool(parent.hukou_changes))
         persons["birth_date"].append(parent.birth_date)
         persons["birth_index"].append(_index(parent.birth_date))
         persons["death_index"].append(_index(parent.death_date))
         persons["age49_index"].append(month_reaching_age(parent.birth_date, 49).index)
         persons["age60_index"].append(month_reaching_age(parent.birth_date, 60).index)
         spells = columns["hukou_spells"]
-        for start, end, rural in hukou_spells(parent):
+        for start, end, rural in hukou_spells(parent) if parent.hukou_changes else ():
             spells["person_id"].append(person_id)
             spells["household_id"].append(household_id)
             spells["start_index"].append(start)

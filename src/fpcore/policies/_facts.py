@@ -137,14 +137,31 @@ def is_woman(parent: HouseholdParent, month: Month) -> bool:
 @fact(
     "person",
     "bool",
+    columnar=lambda m: _col("rural") & ~_col("hukou_changed") & _alive_col(m),
+)
+def rural_from_birth(parent: HouseholdParent, month: Month) -> bool:
+    """The person's hukou never changes and is rural (while alive)."""
+    person = parent.person
+    return not person.hukou_changes and _rural_in(person, month.index)
+
+
+@fact(
+    "person",
+    "bool",
     over="hukou_spells",
     agg="any",
     fill=False,
     columnar=lambda m: _spell_col(m) & _col("rural"),
 )
-def rural_hukou(parent: HouseholdParent, month: Month) -> bool:
-    """The person's own hukou in the month is rural (agricultural)."""
-    return _rural_in(parent.person, month.index)
+def rural_after_change(parent: HouseholdParent, month: Month) -> bool:
+    """The person's hukou changes, and the class in force in the month is rural."""
+    person = parent.person
+    return bool(person.hukou_changes) and _rural_in(person, month.index)
+
+
+RURAL_HUKOU = rural_from_birth | rural_after_change
+"""The person's own hukou in the month is rural (agricultural): the class from birth,
+or the one in force after the changes (a change counts from its month)."""
 
 
 @fact("person", "date", columnar=lambda m: _col("birth_date"))
@@ -355,16 +372,40 @@ def special_assistance_confirmed(parent: HouseholdParent, month: Month) -> int |
 
 @fact(
     "household",
-    "bool",
-    over="hukou_spells",
-    agg="all",
-    fill=False,
-    columnar=lambda m: _where(_spell_col(m), _col("rural")),
+    "int",
+    over="persons",
+    agg="sum",
+    fill=0,
+    columnar=lambda m: ~_col("rural") & ~_col("hukou_changed") & _alive_col(m),
 )
-def parents_rural(household: Household, month: Month) -> bool:
-    """Every parent alive in the month holds a rural hukou in that month."""
+def living_parents_urban_from_birth(household: Household, month: Month) -> int:
+    """Parents alive in the month whose hukou never changes and is urban."""
     m = month.index
-    return all(_rural_in(p, m) for p in household.parents if _alive_in(p, m))
+    return sum(
+        1
+        for p in household.parents
+        if not p.hukou_changes and _alive_in(p, m) and not _rural_in(p, m)
+    )
+
+
+@fact(
+    "household",
+    "int",
+    over="hukou_spells",
+    agg="sum",
+    fill=0,
+    columnar=lambda m: _spell_col(m) & ~_col("rural"),
+)
+def living_parents_urban_after_change(household: Household, month: Month) -> int:
+    """Parents alive in the month whose hukou changes and is urban in that month."""
+    m = month.index
+    return sum(
+        1 for p in household.parents if p.hukou_changes and _alive_in(p, m) and not _rural_in(p, m)
+    )
+
+
+PARENTS_RURAL = (living_parents_urban_from_birth + living_parents_urban_after_change) == 0
+"""Every parent alive in the month holds a rural hukou in that month."""
 
 
 @fact("household", "date", over="persons", agg="min", columnar=lambda m: _col("birth_date"))
@@ -562,7 +603,8 @@ def waiver_month(household: Household, month: Month) -> int | None:
 ALL_FACTS: tuple[Fact[Any], ...] = (
     alive,
     is_woman,
-    rural_hukou,
+    rural_from_birth,
+    rural_after_change,
     birth_date,
     month_turning_49,
     month_turning_60,
@@ -578,7 +620,8 @@ ALL_FACTS: tuple[Fact[Any], ...] = (
     own_child_disability_grade,
     own_child_disabled_since,
     special_assistance_confirmed,
-    parents_rural,
+    living_parents_urban_from_birth,
+    living_parents_urban_after_change,
     earliest_parent_birth,
     living_parents,
     woman_turning_49,

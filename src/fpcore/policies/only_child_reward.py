@@ -23,6 +23,7 @@ from __future__ import annotations
 import pendulum
 
 from fpcore.policies._facts import (
+    PARENTS_RURAL,
     children_ever,
     honour_certificate_held,
     honour_certificate_issued,
@@ -30,7 +31,6 @@ from fpcore.policies._facts import (
     living_children,
     living_parents,
     month_child_turns_18,
-    parents_rural,
     waiver_month,
 )
 from fpcore.rules import (
@@ -167,7 +167,7 @@ DOUBLE_FEE = RuleException(
     label="second-child quota voluntarily waived: multiple of the fee",
     priority=1,
     when=(waiver_month <= month_index)
-    & ((setting(DOUBLE_FEE_COUPLES.name) == "all") | parents_rural),
+    & ((setting(DOUBLE_FEE_COUPLES.name) == "all") | PARENTS_RURAL),
     citation=COUNTY_REPORT,
     outcome=param("only_child_reward.monthly")
     * param("only_child_reward.waiver_multiplier", "int"),

@@ -28,6 +28,7 @@ import attrs
 import pendulum
 
 from fpcore.policies._facts import (
+    PARENTS_RURAL,
     alive,
     birth_date,
     children_ever,
@@ -41,7 +42,6 @@ from fpcore.policies._facts import (
     own_living_daughters,
     own_out_of_policy_births_1973_2001,
     own_out_of_policy_births_since_1973,
-    parents_rural,
     year_turning_60,
 )
 from fpcore.rules import (
@@ -144,7 +144,7 @@ _CONDITIONS = (
     _AGED_60,
     Condition(
         code="RURAL_COUPLE",
-        test=parents_rural,
+        test=PARENTS_RURAL,
         en="the person and the spouse both hold rural hukou in the month",
         zh="本人及配偶均为农业户口 (按当月户口性质)",
     ),

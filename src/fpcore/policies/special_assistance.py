@@ -30,6 +30,7 @@ from __future__ import annotations
 import pendulum
 
 from fpcore.policies._facts import (
+    RURAL_HUKOU,
     alive,
     earliest_parent_birth,
     is_woman,
@@ -41,7 +42,6 @@ from fpcore.policies._facts import (
     own_living_children,
     own_most_children_alive_together,
     own_out_of_policy_children,
-    rural_hukou,
     special_assistance_confirmed,
     woman_alive,
     woman_death_month,
@@ -165,7 +165,7 @@ RULE = Rule(
             label="only child deceased",
             when=_LIVING == 0,
             outcome=where(
-                rural_hukou,
+                RURAL_HUKOU,
                 param("special_assistance.death.rural"),
                 param("special_assistance.death.urban"),
             ),
@@ -174,7 +174,7 @@ RULE = Rule(
             label="only child disabled (grade 1-3)",
             when=(_LIVING == 1) & _DISABLED,
             outcome=where(
-                rural_hukou,
+                RURAL_HUKOU,
                 param("special_assistance.disability.rural"),
                 param("special_assistance.disability.urban"),
             ),

@@ -155,6 +155,9 @@ def county_tables(county: SyntheticCounty) -> dict[str, pl.DataFrame]:
             "role_index": role.reshape(-1)[pick],
             "is_female": np.tile(np.array([True, False]), n)[pick],
             "rural": rural.reshape(-1)[pick],
+            "hukou_changed": (np.stack([a["mother_hukou"], a["father_hukou"]], axis=1) != NO_DATE)
+            .any(axis=2)
+            .reshape(-1)[pick],
             "birth_date": birth.reshape(-1)[pick].astype("datetime64[D]"),
             "birth_index": _month_index(birth.reshape(-1)[pick]),
             "death_index": _indexed(death.reshape(-1)[pick]),
@@ -185,7 +188,8 @@ def county_tables(county: SyntheticCounty) -> dict[str, pl.DataFrame]:
 def _hukou_spells(
     a: dict[str, Any], present: Any, person: Any, owner: Any, birth: Any, death: Any, rural: Any
 ) -> pl.DataFrame:
-    """One row per parent and hukou class in force (:func:`fpcore.tables.hukou_spells`);
+    """One row per hukou class in force of each parent whose hukou changes
+    (:func:`fpcore.tables.hukou_spells`);
     changes are at least a year apart and after the 16th birthday, so never two in one
     month."""
     import numpy as np
@@ -199,7 +203,9 @@ def _hukou_spells(
     dead = death != NO_DATE
     death_end = _month_index(np.where(dead, death, 0)) + 1
     starts = np.concatenate([_month_index(birth)[..., None], months], axis=2)
-    spell = np.concatenate([present[..., None], present[..., None] & changed], axis=2)
+    # rows only for parents whose hukou changes: the others read their class from persons
+    moved = present & changed.any(axis=2)
+    spell = np.concatenate([moved[..., None], present[..., None] & changed], axis=2)
     # a spell ends where the next begins, or after the month of death
     has_next = np.concatenate([changed, np.zeros_like(changed[..., :1])], axis=2)
     following = np.concatenate([months, np.zeros_like(months[..., :1])], axis=2)
