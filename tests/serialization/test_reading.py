@@ -78,3 +78,12 @@ def test_reform_files_are_read_through_the_guard(tmp_path: Path) -> None:
         handle.truncate(MAX_DOCUMENT_BYTES + 1)
     with pytest.raises(InvalidInput, match="at most"):
         load_reform(big)
+
+
+def test_deeply_nested_yaml_reforms_are_refused(tmp_path: Path) -> None:
+    from fpcore.testing.cases import load_reform
+
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(InvalidInput, match="nested too deeply"):
+        load_reform(deep)  # a RecursionError before

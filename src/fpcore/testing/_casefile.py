@@ -579,6 +579,8 @@ def load_yaml(text: str, source: str) -> Any:
         return yaml.load(text, Loader=Loader)
     except yaml.YAMLError as error:
         raise InvalidInput(f"not valid YAML ({error})", path=source) from None
+    except RecursionError:  # as the JSON reader: deep nesting is refused, not a crash
+        raise InvalidInput("the document is nested too deeply", path=source) from None
 
 
 Expected = Money | dict[str, Money]
