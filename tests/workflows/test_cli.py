@@ -118,3 +118,15 @@ def test_register_errors_name_the_bad_item(tmp_path: Path) -> None:
         assert out.exit_code == 2  # a bad option value is a usage error
         assert args[0] in out.output
         assert "Traceback" not in out.output
+
+
+def test_the_example_applications_are_current() -> None:
+    """The example applications carry checks stamped with the county policy's hash."""
+    import runpy
+
+    root = Path(__file__).resolve().parents[2]
+    made = runpy.run_path(str(root / "scripts" / "make_examples.py"))["applications"]()
+    written = (root / "examples" / "applications.json").read_text(encoding="utf-8")
+    assert written == dumps_applications(made) + "\n", (
+        "a policy changed: run python scripts/make_examples.py"
+    )
