@@ -222,3 +222,21 @@ def test_text_reader_and_schema_agree(text: str) -> None:
 @given(st.integers(-3, 8))
 def test_grades_reader_and_schema_agree(grade: int) -> None:
     _agree({"schema_version": SCHEMA_VERSION, "grade": grade, "issued": "2000-01-01"}, Disability)
+
+
+def test_the_schema_states_every_list_limit_of_the_model() -> None:
+    from fpcore.model import _limits
+
+    expected = {
+        ("Household", "parents"): _limits.MAX_PARENTS,
+        ("Household", "children"): _limits.MAX_CHILDREN,
+        ("Household", "certificates"): _limits.MAX_CERTIFICATES,
+        ("Household", "deposits"): _limits.MAX_DEPOSITS,
+        ("Household", "marriages"): _limits.MAX_MARRIAGES,
+        ("Household", "confirmations"): _limits.MAX_CONFIRMATIONS,
+        ("Person", "hukou_changes"): _limits.MAX_HUKOU_CHANGES,
+        ("Child", "disabilities"): _limits.MAX_DISABILITIES,
+    }
+    for (cls, field), most in expected.items():
+        prop = SCHEMA["$defs"][cls]["properties"][field]
+        assert prop.get("maxItems") == most, (cls, field, prop)

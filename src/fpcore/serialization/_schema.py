@@ -21,6 +21,12 @@ from fpcore.model import (
     MAX_PARENTS,
     MAX_TEXT_CHARS,
 )
+from fpcore.model._limits import (
+    MAX_CONFIRMATIONS,
+    MAX_DISABILITIES,
+    MAX_HUKOU_CHANGES,
+    MAX_MARRIAGES,
+)
 from fpcore.money import AMOUNT_PATTERN, Money
 from fpcore.serialization._documents import SCHEMA_VERSION
 
@@ -48,6 +54,10 @@ _MAX_ITEMS = {
     ("Household", "children"): MAX_CHILDREN,
     ("Household", "certificates"): MAX_CERTIFICATES,
     ("Household", "deposits"): MAX_DEPOSITS,
+    ("Household", "marriages"): MAX_MARRIAGES,
+    ("Household", "confirmations"): MAX_CONFIRMATIONS,
+    ("Person", "hukou_changes"): MAX_HUKOU_CHANGES,
+    ("Child", "disabilities"): MAX_DISABILITIES,
 }
 
 
