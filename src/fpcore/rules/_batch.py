@@ -18,8 +18,19 @@ import polars as pl
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome, InvalidInput
 from fpcore.money import Money
 from fpcore.periods import Month, Period
-from fpcore.rules._columnar import _DTYPES, _Env, _hoistable, _lit, to_polars
-from fpcore.rules._expr import Expr
+from fpcore.rules._columnar import _DTYPES, _VARIES, _Env, _hoistable, _lit, to_polars
+from fpcore.rules._expr import (
+    Arith,
+    BoolOp,
+    Compare,
+    Const,
+    Expr,
+    Extreme,
+    IsMissing,
+    Not,
+    SettingRef,
+    Where,
+)
 from fpcore.rules._facts import Fact
 from fpcore.rules._population import (
     ENTITY_KEYS,
@@ -51,6 +62,68 @@ def _facts_of(rules: Sequence[Rule]) -> dict[str, Fact[Any]]:
                 if isinstance(node, Fact):
                     found.setdefault(node.key(), node)
     return found
+
+
+def _under_settings(rule: Rule, settings: Mapping[str, str]) -> Rule:
+    """The rule as the policy's settings make it: only the conditions that belong to it,
+    and of every ``where`` on settings only the branch taken, so that no column is
+    computed (nor hoisted) for a reading the policy does not use."""
+    return attrs.evolve(
+        rule,
+        conditions=[
+            attrs.evolve(c, test=_pruned(c.test, settings)) for c in rule.conditions_under(settings)
+        ],
+        outcome=None if rule.outcome is None else _pruned(rule.outcome, settings),
+        exceptions=[
+            attrs.evolve(e, when=_pruned(e.when, settings), outcome=_pruned(e.outcome, settings))
+            for e in rule.exceptions
+        ],
+    )
+
+
+def _pruned(node: Expr, settings: Mapping[str, str]) -> Expr:
+    if isinstance(node, Where):
+        chosen = _setting_constant(node.cond, settings)
+        if chosen is not _VARIES:
+            return _pruned(node.then if chosen is True else node.otherwise, settings)
+    children = node.children()
+    if not children:
+        return node
+    pruned = tuple(_pruned(child, settings) for child in children)
+    if all(a is b for a, b in zip(pruned, children, strict=True)):
+        return node
+    return _rebuilt(node, pruned)
+
+
+def _rebuilt(node: Expr, children: tuple[Expr, ...]) -> Expr:
+    """``node`` with new children, in the order ``children()`` gives them."""
+    if isinstance(node, Where):
+        return attrs.evolve(node, cond=children[0], then=children[1], otherwise=children[2])
+    if isinstance(node, BoolOp | Extreme):
+        return attrs.evolve(node, items=children)
+    if isinstance(node, Not | IsMissing):
+        return attrs.evolve(node, item=children[0])
+    if isinstance(node, Compare | Arith):
+        return attrs.evolve(node, left=children[0], right=children[1])
+    raise TypeError(f"cannot rebuild {node!r}")  # pragma: no cover - every node with children
+
+
+def _setting_constant(node: Expr, settings: Mapping[str, str]) -> object:
+    """The value of a test on settings and constants alone, or ``_VARIES``."""
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, SettingRef):
+        return settings.get(node.name, _VARIES)
+    if isinstance(node, Not):
+        inner = _setting_constant(node.item, settings)
+        return inner if inner is _VARIES or inner is None else not inner
+    if isinstance(node, Compare) and node.op in ("==", "!="):
+        left = _setting_constant(node.left, settings)
+        right = _setting_constant(node.right, settings)
+        if left is _VARIES or right is _VARIES:
+            return _VARIES
+        return (left == right) if node.op == "==" else (left != right)
+    return _VARIES
 
 
 def _columnar(f: Fact[Any], month: Month) -> pl.Expr:
@@ -729,8 +802,9 @@ def evaluate_table(policy: Policy, pop: Population, period: Period) -> Entitleme
     totals = {"person": _Totals(), "household": _Totals()}
     statuses: list[pl.DataFrame] = []
     settings = policy.settings_in_force()
+    pruned = [_under_settings(r, settings) for r in policy.rules]
     for month in months:
-        live = [r for r in policy.rules if r.in_force(month)]
+        live = [p for r, p in zip(policy.rules, pruned, strict=True) if r.in_force(month)]
         names = sorted({n for r in live for n in policy.parameters_of(r)})
         params = {n: policy.parameters[n].at(month.start) for n in names}
         hh_rules = [r for r in live if r.entity == "household"]
