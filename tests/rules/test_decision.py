@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 from fpcore._version import __version__
-from fpcore.errors import InvalidInput
+from fpcore.errors import InvalidInput, TraceNotKept, UnknownName
 from fpcore.money import Money
 from fpcore.periods import Month, MonthSpan, Quarter, Year
 from fpcore.rules import Decision
@@ -126,3 +126,42 @@ def test_html_is_escaped() -> None:
     assert "Only-child parents&#x27; reward" in html
     assert "(person.age >= 60)" not in html or "&gt;" in html
     assert "<script" not in html
+
+
+def test_why_not_and_why_accept_benefit_names() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3), explain=True)
+    assert decision.why_not("reward_assistance") == decision.why_not("RA")
+    assert decision.why_not("reward_assistance") == {
+        (71, Month(year=2012, month=3)): ("AGE_60_OR_OVER",)
+    }
+    assert set(decision.why("special_assistance")) == {
+        (70, Month(year=2012, month=3)),
+        (71, Month(year=2012, month=3)),
+    }
+    assert decision.why("RA")[(70, Month(year=2012, month=3))][0] == "AGE_60_OR_OVER"
+
+
+def test_why_not_refuses_unknown_names_and_missing_traces() -> None:
+    explained = POLICY.evaluate(_bereaved(), Month(year=2012, month=3), explain=True)
+    with pytest.raises(UnknownName, match="unknown benefit or rule 'reward'.*reward_assistance"):
+        explained.why_not("reward")
+    plain = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    for ask in (plain.why_not, plain.why):
+        with pytest.raises(TraceNotKept, match="explain=True"):
+            ask("reward_assistance")
+
+
+def test_total_of_one_benefit_and_beneficiary() -> None:
+    decision = POLICY.evaluate(_bereaved(), MonthSpan.parse("2011-11..2012-02"))
+    assert decision.total("special_assistance", 70) == Money(470)
+    assert decision.total("special_assistance") == Money(940)
+    assert decision.total("special_assistance", 99) == Money(0)
+    assert decision.total() == decision.total("special_assistance") + Money(280)
+
+
+def test_policy_hash_shows_twelve_hex_digits() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    short = decision.stamp.short_hash
+    assert len(short) == 12 and all(ch in "0123456789abcdef" for ch in short)
+    assert decision.stamp.policy_hash == f"sha256:{short}" + decision.stamp.policy_hash[19:]
+    assert f"(sha256:{short})" in decision.to_text("en")

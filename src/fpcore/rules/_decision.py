@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput, Problem, shown
+from fpcore.errors import InvalidInput, Problem, TraceNotKept, UnknownName, shown
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
@@ -42,6 +42,19 @@ class Stamp:
     policy_version: str
     policy_hash: str
     period: Period
+
+    @property
+    def short_hash(self) -> str:
+        """The policy hash as shown: its first 12 hex digits (without ``sha256:``).
+
+        Example:
+            >>> from fpcore.periods import Year
+            >>> Stamp(fpcore_version="0.2", policy_id="p", policy_version="1",
+            ...       policy_hash="sha256:" + "0123456789ab" * 5 + "cdef",
+            ...       period=Year(2017)).short_hash
+            '0123456789ab'
+        """
+        return self.policy_hash.partition(":")[2][:12] or self.policy_hash[:12]
 
 
 @attrs.frozen(kw_only=True)
@@ -188,19 +201,107 @@ class Decision:
     statuses: tuple[Status, ...] = ()
     explanations: tuple[RuleTrace, ...] = ()
 
-    def total(self, benefit: str | None = None) -> Money:
-        """Sum of all entitlements (of one benefit when given)."""
+    def total(self, benefit: str | None = None, beneficiary: Id | None = None) -> Money:
+        """The amount of one benefit for one beneficiary over the period.
+
+        ``total(benefit, beneficiary)`` is the usual call. Leaving ``beneficiary`` out
+        sums the benefit over every beneficiary of the household (both parents, say);
+        ``total()`` with no argument sums *every* benefit for every beneficiary (e.g.
+        the only-child reward plus reward assistance plus special assistance): a
+        household's whole amount, not any one benefit's. A benefit or beneficiary with
+        nothing to pay gives 0.00.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> str(d.total("only_child_reward", "HN-0001"))
+            '240.00'
+            >>> str(d.total("reward_assistance")), str(d.total())
+            ('0.00', '240.00')
+        """
         return sum(
-            (e.total for e in self.entitlements if benefit is None or e.benefit == benefit), ZERO
+            (
+                e.total
+                for e in self.entitlements
+                if (benefit is None or e.benefit == benefit)
+                and (beneficiary is None or e.beneficiary_id == beneficiary)
+            ),
+            ZERO,
         )
 
-    def why_not(self, rule_id: str) -> dict[tuple[Id, Month], tuple[str, ...]]:
-        """For a rule: the failed condition codes by (beneficiary, month)."""
-        return {
-            (t.beneficiary_id, t.month): t.failed
-            for t in self.explanations
-            if t.rule_id == rule_id and not t.applied
-        }
+    def _traces_of(self, name: str) -> list[RuleTrace]:
+        """The traces of a rule (by id) or of every rule of a benefit (by name)."""
+        if not self.explanations:
+            raise TraceNotKept(
+                f"the decision has no condition-by-condition trace to answer for {name!r}; "
+                "evaluate with explain=True"
+            )
+        found = [t for t in self.explanations if name in (t.rule_id, t.benefit)]
+        if not found:
+            known = {t.benefit for t in self.explanations} | {t.rule_id for t in self.explanations}
+            raise UnknownName("benefit or rule", name, known)
+        return found
+
+    def why_not(self, name: str) -> dict[tuple[Id, Month], tuple[str, ...]]:
+        """For a benefit (``"reward_assistance"``) or a rule id: the failed condition
+        codes by (beneficiary, month) where it did not apply.
+
+        A month in which the rule was not in force shows with no codes.
+
+        Raises:
+            UnknownName: no rule has this id and no benefit this name.
+            TraceNotKept: the decision was evaluated without ``explain=True``.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Month
+            >>> county = policies.get("county")
+            >>> d = county.evaluate(sample_household(), Month.parse("2008-01"), explain=True)
+            >>> sorted(d.why_not("reward_assistance").items())[0]
+            (('father', Month('2008-01')), ('AGED_60',))
+            >>> d.why_not("reward_assistance") == d.why_not("RA")
+            True
+            >>> county.evaluate(sample_household(), Month.parse("2008-01")).why_not("RA")
+            Traceback (most recent call last):
+            ...
+            fpcore.errors.TraceNotKept: ...
+        """
+        out: dict[tuple[Id, Month], tuple[str, ...]] = {}
+        for t in self._traces_of(name):
+            if not t.applied:
+                key = (t.beneficiary_id, t.month)
+                out[key] = tuple(dict.fromkeys((*out.get(key, ()), *t.failed)))
+        return out
+
+    def why(self, name: str) -> dict[tuple[Id, Month], tuple[str, ...]]:
+        """For a benefit or a rule id: the codes of the conditions that held, by
+        (beneficiary, month) where it applied.
+
+        Raises:
+            UnknownName: no rule has this id and no benefit this name.
+            TraceNotKept: the decision was evaluated without ``explain=True``.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Month
+            >>> county = policies.get("county")
+            >>> d = county.evaluate(sample_household(), Month.parse("2008-01"), explain=True)
+            >>> d.why("only_child_reward")  # doctest: +ELLIPSIS
+            {('HN-0001', Month('2008-01')): ('HONOUR_CERTIFICATE_HELD', ...)}
+            >>> d.why("SA")
+            {}
+        """
+        out: dict[tuple[Id, Month], tuple[str, ...]] = {}
+        for t in self._traces_of(name):
+            if t.applied:
+                key = (t.beneficiary_id, t.month)
+                met = (c.code for c in t.conditions if c.met)
+                out[key] = tuple(dict.fromkeys((*out.get(key, ()), *met)))
+        return out
 
     # --- text ----------------------------------------------------------------------
     def to_text(self, lang: Literal["en", "zh"] = "en") -> str:
@@ -209,7 +310,7 @@ class Decision:
         s = self.stamp
         lines = [
             f"{w['decision']}: {w['policy']} {s.policy_id} {s.policy_version} "
-            f"({s.policy_hash[:12]}), {w['period']} {s.period}, fpcore {s.fpcore_version}",
+            f"(sha256:{s.short_hash}), {w['period']} {s.period}, fpcore {s.fpcore_version}",
             f"{w['entitlements']}:",
         ]
         if not self.entitlements:
