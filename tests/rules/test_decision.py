@@ -143,7 +143,7 @@ def test_why_not_and_why_accept_benefit_names() -> None:
 
 def test_why_not_refuses_unknown_names_and_missing_traces() -> None:
     explained = POLICY.evaluate(_bereaved(), Month(year=2012, month=3), explain=True)
-    with pytest.raises(UnknownName, match="unknown benefit or rule 'reward'.*reward_assistance"):
+    with pytest.raises(UnknownName, match=r"unknown benefit or rule 'reward'.*reward_assistance"):
         explained.why_not("reward")
     plain = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
     for ask in (plain.why_not, plain.why):
@@ -162,6 +162,7 @@ def test_total_of_one_benefit_and_beneficiary() -> None:
 def test_policy_hash_shows_twelve_hex_digits() -> None:
     decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
     short = decision.stamp.short_hash
-    assert len(short) == 12 and all(ch in "0123456789abcdef" for ch in short)
+    assert len(short) == 12
+    assert set(short) <= set("0123456789abcdef")
     assert decision.stamp.policy_hash == f"sha256:{short}" + decision.stamp.policy_hash[19:]
     assert f"(sha256:{short})" in decision.to_text("en")
