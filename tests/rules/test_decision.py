@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pendulum
 import pytest
 
@@ -105,7 +106,18 @@ def test_json_round_trip(explain: bool, period: Month | Quarter | Year) -> None:
     decision = POLICY.evaluate(_bereaved(), period, explain=explain)
     text = decision.to_json()
     assert Decision.from_json(text) == decision
-    assert json.loads(text)["schema_version"] == 1
+    assert json.loads(text)["schema_version"] == 2
+
+
+def test_a_version_1_decision_still_reads() -> None:
+    decision = POLICY.evaluate(_bereaved(), Year(year=2011))
+    data = decision.to_dict()
+    del data["spans"]
+    data["schema_version"] = 1
+    assert Decision.from_dict(data) == attrs.evolve(decision, spans=())
+    data["spans"] = []
+    with pytest.raises(InvalidInput, match="spans: unknown field"):
+        Decision.from_dict(data)
 
 
 def test_json_rejects_other_schemas() -> None:

@@ -16,6 +16,7 @@ from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
 from fpcore.rules._parameters import CONFIDENCE, Citation
+from fpcore.rules._spans import BenefitSpans, Span
 
 __all__ = [
     "ConditionTrace",
@@ -27,7 +28,8 @@ __all__ = [
     "Status",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 adds ``spans``; a version 1 document (no spans) still reads."""
 
 Id: TypeAlias = int | str
 """An entity id: an integer (required by population tables) or a text id."""
@@ -192,14 +194,37 @@ _WORDS = {
 class Decision:
     """The result of evaluating a policy on one household for a period.
 
-    ``explanations`` is empty unless the evaluation was asked to explain.
-    Being ineligible is a result: it shows as a trace whose conditions failed.
+    ``spans`` are the compact reasons every decision carries: for each money benefit
+    and beneficiary, the months paid (and how much a month) and the months not paid
+    (and the codes of the conditions that did not hold), as runs of equal months.
+    ``explanations`` (the condition-by-condition trace) is empty unless the evaluation
+    was asked to explain. Being ineligible is a result, not an error.
     """
 
     stamp: Stamp
     entitlements: tuple[Entitlement, ...]
     statuses: tuple[Status, ...] = ()
     explanations: tuple[RuleTrace, ...] = ()
+    spans: tuple[BenefitSpans, ...] = ()
+
+    def spans_of(self, benefit: str, beneficiary: Id) -> tuple[Span, ...]:
+        """The spans of one benefit for one beneficiary (empty when it has none).
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> [(str(s.first), str(s.last), str(s.monthly)) for s in
+            ...  d.spans_of("only_child_reward", "HN-0001")]
+            [('2008-01', '2008-12', '20.00')]
+            >>> [(str(s.first), s.failed) for s in d.spans_of("reward_assistance", "father")]
+            [('2008-01', ('AGED_60',))]
+        """
+        for found in self.spans:
+            if found.benefit == benefit and found.beneficiary_id == beneficiary:
+                return found.spans
+        return ()
 
     def total(self, benefit: str | None = None, beneficiary: Id | None = None) -> Money:
         """The amount of one benefit for one beneficiary over the period.
@@ -397,6 +422,16 @@ class Decision:
                 for st in self.statuses
             ],
             "explanations": [_trace_to_dict(t) for t in self.explanations],
+            "spans": [
+                {
+                    "benefit": b.benefit,
+                    "entity": b.entity,
+                    "beneficiary_id": b.beneficiary_id,
+                    "household_id": b.household_id,
+                    "spans": [_span_to_dict(span) for span in b.spans],
+                }
+                for b in self.spans
+            ],
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -440,6 +475,17 @@ class Decision:
         from fpcore._json import parse_json
 
         return _read_decision(parse_json(text))
+
+
+def _span_to_dict(span: Span) -> dict[str, Any]:
+    out: dict[str, Any] = {"first": str(span.first), "last": str(span.last)}
+    if span.monthly is not None:
+        out["monthly"] = str(span.monthly)
+    else:
+        out["failed"] = list(span.failed)
+        if span.unknown:
+            out["unknown"] = list(span.unknown)
+    return out
 
 
 def _trace_to_dict(t: RuleTrace) -> dict[str, Any]:
@@ -734,18 +780,69 @@ def _read_trace(r: _Reader, value: object, path: str) -> RuleTrace | None:
     )
 
 
+def _read_codes(r: _Reader, value: object, path: str) -> tuple[str, ...]:
+    return tuple(r.text(v, f"{path}[{i}]") for i, v in enumerate(r.items(value, path)))
+
+
+def _read_span(r: _Reader, value: object, path: str) -> Span | None:
+    d = r.fields(value, path, ("first", "last"), ("monthly", "failed", "unknown"))
+    if d is None:
+        return None
+    first = r.parsed(Month.parse, d["first"], _at(path, "first"))
+    last = r.parsed(Month.parse, d["last"], _at(path, "last"))
+    monthly = r.parsed(Money, d["monthly"], _at(path, "monthly")) if "monthly" in d else None
+    failed = _read_codes(r, d["failed"], _at(path, "failed")) if "failed" in d else ()
+    unknown = _read_codes(r, d["unknown"], _at(path, "unknown")) if "unknown" in d else ()
+    if ("monthly" in d) == ("failed" in d):
+        r.bad(path, "a span has either a monthly amount (paid) or failed codes (not paid)")
+        return None
+    if "monthly" not in d and not failed:
+        r.bad(_at(path, "failed"), "an unpaid span names at least one failed condition")
+    if not set(unknown) <= set(failed):
+        r.bad(_at(path, "unknown"), "lists a code that is not among the failed codes")
+    if first is None or last is None or ("monthly" in d and monthly is None):
+        return None
+    if last.index < first.index:
+        r.bad(path, f"ends ({last}) before it starts ({first})")
+        return None
+    return Span(first=first, last=last, monthly=monthly, failed=failed, unknown=unknown)
+
+
+def _read_benefit_spans(r: _Reader, value: object, path: str) -> BenefitSpans | None:
+    keys = ("benefit", "entity", "beneficiary_id", "household_id", "spans")
+    d = r.fields(value, path, keys)
+    if d is None:
+        return None
+    spans: list[Span] = []
+    for index, item in enumerate(r.items(d["spans"], _at(path, "spans"))):
+        at = f"{_at(path, 'spans')}[{index}]"
+        span = _read_span(r, item, at)
+        if span is not None:
+            if spans and span.first.index != spans[-1].last.index + 1:
+                r.bad(_at(at, "first"), f"does not follow the span before ({spans[-1].last})")
+            spans.append(span)
+    return BenefitSpans(
+        benefit=r.text(d["benefit"], _at(path, "benefit")),
+        entity=r.entity(d["entity"], _at(path, "entity")),
+        beneficiary_id=r.id(d["beneficiary_id"], _at(path, "beneficiary_id")),
+        household_id=r.id(d["household_id"], _at(path, "household_id")),
+        spans=tuple(spans),
+    )
+
+
 def _read_decision(data: object) -> Decision:
     r = _Reader()
     if not isinstance(data, Mapping):
         raise InvalidInput(f"expected a decision document (a JSON object), got {_kind(data)}")
     version = data.get("schema_version")
-    if type(version) is not int or version != SCHEMA_VERSION:
+    if type(version) is not int or version not in (1, SCHEMA_VERSION):
         r.bad(
             "schema_version",
             f"{_kind(version).removeprefix('the number ')} is not supported "
-            f"(expected {SCHEMA_VERSION})",
+            f"(expected {SCHEMA_VERSION}, or 1)",
         )
-    d = r.fields(data, "", ("schema_version", "stamp", "entitlements", "statuses", "explanations"))
+    keys = ("schema_version", "stamp", "entitlements", "statuses", "explanations")
+    d = r.fields(data, "", (*keys, "spans") if version != 1 else keys)
     stamp = None
     s = (
         r.fields(
@@ -767,6 +864,7 @@ def _read_decision(data: object) -> Decision:
     entitlements: list[Entitlement | None] = []
     statuses: list[Status | None] = []
     explanations: list[RuleTrace | None] = []
+    spans: list[BenefitSpans | None] = []
     if d is not None:
         for index, item in enumerate(r.items(d["entitlements"], "entitlements")):
             entitlements.append(_read_entitlement(r, item, f"entitlements[{index}]"))
@@ -774,6 +872,9 @@ def _read_decision(data: object) -> Decision:
             statuses.append(_read_status(r, item, f"statuses[{index}]"))
         for index, item in enumerate(r.items(d["explanations"], "explanations")):
             explanations.append(_read_trace(r, item, f"explanations[{index}]"))
+        if "spans" in d:
+            for index, item in enumerate(r.items(d["spans"], "spans")):
+                spans.append(_read_benefit_spans(r, item, f"spans[{index}]"))
     if r.problems or stamp is None:
         raise InvalidInput(r.problems or [Problem("stamp", "is required")])
     return Decision(
@@ -781,4 +882,5 @@ def _read_decision(data: object) -> Decision:
         entitlements=tuple(e for e in entitlements if e is not None),
         statuses=tuple(st for st in statuses if st is not None),
         explanations=tuple(t for t in explanations if t is not None),
+        spans=tuple(b for b in spans if b is not None),
     )
