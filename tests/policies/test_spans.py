@@ -8,6 +8,8 @@ or not.
 
 from __future__ import annotations
 
+import itertools
+
 import pendulum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,7 +43,7 @@ def _check_spans(decision: Decision) -> None:
         assert spans, found
         assert spans[0].first == months[0]
         assert spans[-1].last == months[-1]
-        for before, after in zip(spans, spans[1:], strict=False):
+        for before, after in itertools.pairwise(spans):
             assert after.first.index == before.last.index + 1  # no gap, no overlap
             assert (before.monthly, before.failed, before.unknown) != (
                 after.monthly,
