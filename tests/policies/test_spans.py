@@ -19,7 +19,7 @@ from fpcore.model import sample_household
 from fpcore.money import ZERO
 from fpcore.periods import Month, MonthSpan, Year
 from fpcore.rules import Decision
-from fpcore.rules._spans import AMOUNT_UNKNOWN, AMOUNT_ZERO, NOT_IN_FORCE, merge_months
+from fpcore.rules._spans import AMOUNT_UNKNOWN, AMOUNT_ZERO, NOT_IN_FORCE, Outcome, merge_months
 from fpcore.testing.strategies import households
 
 ON = pendulum.Date(2024, 12, 31)
@@ -107,7 +107,7 @@ def test_spans_from_the_monthly_results() -> None:
     """The evaluator's spans are what merging its monthly results gives."""
     decision = policies.get("county").evaluate(sample_household(), Year(2008), explain=True)
     for found in decision.spans:
-        monthly = []
+        monthly: list[tuple[Month, Outcome]] = []
         for month in Year(2008).months():
             paid = [
                 e
