@@ -84,18 +84,24 @@ def test_rules_not_in_force_are_explained() -> None:
     sa = [t for t in decision.explanations if t.rule_id == "SA"]
     assert sa
     assert all(not t.in_force and not t.applied for t in sa)
-    assert "not in force" in decision.to_text("en")
-    assert "未生效" in decision.to_text("zh")
+    assert "not paid: the benefit was not in force" in decision.to_text("en")
+    assert "不予发放，因该项待遇当期尚未施行或已停止施行" in decision.to_text("zh")
 
 
 def test_text_in_both_languages() -> None:
     decision = POLICY.evaluate(_bereaved(), Quarter(year=2012, quarter=1), explain=True)
     english, chinese = decision.to_text("en"), decision.to_text("zh")
-    assert "special_assistance: person 70 (household 7): 405.00 (3 month(s))" in english
-    assert "why not: AGE_60_OR_OVER" in english
-    assert "未满足: AGE_60_OR_OVER" in chinese
-    assert "年满60周岁" in chinese
+    assert "2012-01 to 2012-03: paid 135.00 yuan a month, 3 month(s), 405.00 yuan." in english
+    assert "not paid: the requirement 'aged 60 or over' is not met." in english
+    assert "不予发放，因不符合“年满60周岁”的条件" in chinese
+    assert "2012年1月至2012年3月：按月发放，月发放标准135.00元，共3个月，计405.00元。" in chinese
     assert str(decision) == english
+
+
+def test_text_refuses_other_languages() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    with pytest.raises(InvalidInput, match="'fr' is not a language"):
+        decision.to_text("fr")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("explain", [False, True])

@@ -144,52 +144,6 @@ class RuleTrace:
         return tuple(c.code for c in self.conditions if not c.met)
 
 
-_WORDS = {
-    "en": {
-        "decision": "Decision",
-        "policy": "policy",
-        "period": "period",
-        "entitlements": "Entitlements",
-        "none": "(none)",
-        "statuses": "Statuses",
-        "rules": "Rules",
-        "months": "month(s)",
-        "applied": "applies",
-        "not_applied": "does not apply",
-        "not_in_force": "not in force",
-        "outcome": "outcome",
-        "exception": "exception",
-        "failed": "why not",
-        "params": "parameter",
-        "since": "since",
-        "household": "household",
-        "person": "person",
-        "basis": "legal basis",
-    },
-    "zh": {
-        "decision": "决定",
-        "policy": "政策",
-        "period": "期间",
-        "entitlements": "待遇",
-        "none": "（无）",
-        "statuses": "状态",
-        "rules": "规则",
-        "months": "个月",
-        "applied": "适用",
-        "not_applied": "不适用",
-        "not_in_force": "未生效",
-        "outcome": "结果",
-        "exception": "例外",
-        "failed": "未满足",
-        "params": "参数",
-        "since": "自",
-        "household": "家庭",
-        "person": "个人",
-        "basis": "依据",
-    },
-}
-
-
 @attrs.frozen(kw_only=True)
 class Decision:
     """The result of evaluating a policy on one household for a period.
@@ -330,53 +284,38 @@ class Decision:
 
     # --- text ----------------------------------------------------------------------
     def to_text(self, lang: Literal["en", "zh"] = "en") -> str:
-        """The decision as plain text, in English or Chinese."""
-        w = _WORDS[lang]
-        s = self.stamp
-        lines = [
-            f"{w['decision']}: {w['policy']} {s.policy_id} {s.policy_version} "
-            f"(sha256:{s.short_hash}), {w['period']} {s.period}, fpcore {s.fpcore_version}",
-            f"{w['entitlements']}:",
-        ]
-        if not self.entitlements:
-            lines.append(f"  {w['none']}")
-        for e in self.entitlements:
-            who = f"{w[e.entity]} {e.beneficiary_id}"
-            if e.entity == "person":
-                who += f" ({w['household']} {e.household_id})"
-            lines.append(f"  {e.benefit}: {who}: {e.total} ({e.months} {w['months']})")
-        if self.statuses:
-            lines.append(f"{w['statuses']}:")
-            for st in self.statuses:
-                values = ", ".join(f"{m} {v}" for m, v in st.monthly)
-                lines.append(f"  {st.benefit}: {w[st.entity]} {st.beneficiary_id}: {values}")
-        if self.explanations:
-            lines.append(f"{w['rules']}:")
-        for t in self.explanations:
-            title = t.title_zh if lang == "zh" else t.title_en
-            head = f"  [{t.rule_id}] {title}, {w[t.entity]} {t.beneficiary_id}, {t.month}: "
-            if not t.in_force:
-                lines.append(head + w["not_in_force"])
-                continue
-            if t.applied:
-                head += f"{w['applied']}, {w['outcome']} {t.outcome}"
-                if t.exception:
-                    head += f" ({w['exception']}: {t.exception})"
-            else:
-                head += f"{w['not_applied']}; {w['failed']}: {', '.join(t.failed)}"
-            lines.append(head)
-            for c in t.conditions:
-                mark = "+" if c.met else "-"
-                text = (c.zh if lang == "zh" else c.en) or c.test
-                lines.append(f"    {mark} {c.code}: {text} = {c.value}")
-            for p in t.parameters:
-                lines.append(
-                    f"    {w['params']} {p.name} = {p.value} ({w['since']} {p.start}; {p.citation})"
-                )
-            if t.citations:
-                basis = "; ".join(str(c) for c in t.citations)
-                lines.append(f"    {w['basis']}: {basis}")
-        return "\n".join(lines)
+        """The decision as text in one language: ``zh`` as a county family-planning
+        office writes it (核定结果, 核定期间, 月发放标准 20.00元), or ``en``.
+
+        For each benefit and beneficiary, one line per span: paid with the monthly
+        amount, or not paid with what is missing; with the trace (``explain=True``)
+        each span also lists the conditions checked. Every citation appears once, in a
+        numbered sources section. Benefit names and reasons come from the policy that
+        made the decision when it is loaded in this process; otherwise codes show.
+
+        Raises:
+            InvalidInput: ``lang`` is neither ``en`` nor ``zh``.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> print(d.to_text("zh"))  # doctest: +ELLIPSIS
+            核定结果
+            户编号：HN-0001
+            核定期间：2008年1月至2008年12月
+            适用政策：county ...
+            一、独生子女父母奖励费（本户）
+              2008年1月至2008年12月：按月发放，月发放标准20.00元，共12个月，计240.00元。
+              小计：240.00元；依据〔1〕〔2〕〔3〕〔4〕
+            ...
+        """
+        from fpcore.rules._text import LANGS, render
+
+        if lang not in LANGS:
+            raise InvalidInput(f"{shown(lang)} is not a language (expected en or zh)")
+        return render(self, lang)
 
     def __str__(self) -> str:
         return self.to_text("en")

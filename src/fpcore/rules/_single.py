@@ -27,6 +27,7 @@ from fpcore.rules._spans import (
     BenefitSpans,
     Span,
 )
+from fpcore.rules._text import remember
 
 if TYPE_CHECKING:
     from fpcore.rules._policy import Policy
@@ -122,6 +123,7 @@ class SingleEvaluator:
         self.policy = policy
         settings = policy.settings_in_force()
         self.rules = tuple(CompiledRule(r, settings) for r in policy.rules)
+        remember(policy)  # its words, for the text of the decisions it makes
         self._money_benefits = sorted(
             {(r.rule.benefit, r.rule.entity) for r in self.rules if r.money}
         )
