@@ -27,6 +27,7 @@ __all__ = [
     "InvalidTransition",
     "ParameterNotInForce",
     "Problem",
+    "TraceNotKept",
     "UnknownName",
     "shown",
 ]
@@ -179,6 +180,14 @@ class UnknownName(FpcoreError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its argument; we want the sentence
         return str(self.args[0])
+
+
+class TraceNotKept(FpcoreError, LookupError):
+    """A question about a decision's condition-by-condition trace, which was not kept.
+
+    Evaluate with ``explain=True`` to keep it; every decision still carries its compact
+    reasons (the spans of each benefit, with the failed condition codes).
+    """
 
 
 class ParameterNotInForce(FpcoreError, LookupError):

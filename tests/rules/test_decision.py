@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pendulum
 import pytest
 
 from fpcore._version import __version__
-from fpcore.errors import InvalidInput
+from fpcore.errors import InvalidInput, TraceNotKept, UnknownName
 from fpcore.money import Money
 from fpcore.periods import Month, MonthSpan, Quarter, Year
 from fpcore.rules import Decision
@@ -83,18 +84,24 @@ def test_rules_not_in_force_are_explained() -> None:
     sa = [t for t in decision.explanations if t.rule_id == "SA"]
     assert sa
     assert all(not t.in_force and not t.applied for t in sa)
-    assert "not in force" in decision.to_text("en")
-    assert "未生效" in decision.to_text("zh")
+    assert "not paid: the benefit was not in force" in decision.to_text("en")
+    assert "不予发放，因该项待遇当期尚未施行或已停止施行" in decision.to_text("zh")
 
 
 def test_text_in_both_languages() -> None:
     decision = POLICY.evaluate(_bereaved(), Quarter(year=2012, quarter=1), explain=True)
     english, chinese = decision.to_text("en"), decision.to_text("zh")
-    assert "special_assistance: person 70 (household 7): 405.00 (3 month(s))" in english
-    assert "why not: AGE_60_OR_OVER" in english
-    assert "未满足: AGE_60_OR_OVER" in chinese
-    assert "年满60周岁" in chinese
+    assert "2012-01 to 2012-03: paid 135.00 yuan a month, 3 month(s), 405.00 yuan." in english
+    assert "not paid: the requirement 'aged 60 or over' is not met." in english
+    assert "不予发放，因不符合“年满60周岁”的条件" in chinese
+    assert "2012年1月至2012年3月：按月发放，月发放标准135.00元，共3个月，计405.00元。" in chinese
     assert str(decision) == english
+
+
+def test_text_refuses_other_languages() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    with pytest.raises(InvalidInput, match="'fr' is not a language"):
+        decision.to_text("fr")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("explain", [False, True])
@@ -105,7 +112,18 @@ def test_json_round_trip(explain: bool, period: Month | Quarter | Year) -> None:
     decision = POLICY.evaluate(_bereaved(), period, explain=explain)
     text = decision.to_json()
     assert Decision.from_json(text) == decision
-    assert json.loads(text)["schema_version"] == 1
+    assert json.loads(text)["schema_version"] == 2
+
+
+def test_a_version_1_decision_still_reads() -> None:
+    decision = POLICY.evaluate(_bereaved(), Year(year=2011))
+    data = decision.to_dict()
+    del data["spans"]
+    data["schema_version"] = 1
+    assert Decision.from_dict(data) == attrs.evolve(decision, spans=())
+    data["spans"] = []
+    with pytest.raises(InvalidInput, match="spans: unknown field"):
+        Decision.from_dict(data)
 
 
 def test_json_rejects_other_schemas() -> None:
@@ -126,3 +144,43 @@ def test_html_is_escaped() -> None:
     assert "Only-child parents&#x27; reward" in html
     assert "(person.age >= 60)" not in html or "&gt;" in html
     assert "<script" not in html
+
+
+def test_why_not_and_why_accept_benefit_names() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3), explain=True)
+    assert decision.why_not("reward_assistance") == decision.why_not("RA")
+    assert decision.why_not("reward_assistance") == {
+        (71, Month(year=2012, month=3)): ("AGE_60_OR_OVER",)
+    }
+    assert set(decision.why("special_assistance")) == {
+        (70, Month(year=2012, month=3)),
+        (71, Month(year=2012, month=3)),
+    }
+    assert decision.why("RA")[(70, Month(year=2012, month=3))][0] == "AGE_60_OR_OVER"
+
+
+def test_why_not_refuses_unknown_names_and_missing_traces() -> None:
+    explained = POLICY.evaluate(_bereaved(), Month(year=2012, month=3), explain=True)
+    with pytest.raises(UnknownName, match=r"unknown benefit or rule 'reward'.*reward_assistance"):
+        explained.why_not("reward")
+    plain = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    for ask in (plain.why_not, plain.why):
+        with pytest.raises(TraceNotKept, match="explain=True"):
+            ask("reward_assistance")
+
+
+def test_total_of_one_benefit_and_beneficiary() -> None:
+    decision = POLICY.evaluate(_bereaved(), MonthSpan.parse("2011-11..2012-02"))
+    assert decision.total("special_assistance", 70) == Money(470)
+    assert decision.total("special_assistance") == Money(940)
+    assert decision.total("special_assistance", 99) == Money(0)
+    assert decision.total() == decision.total("special_assistance") + Money(280)
+
+
+def test_policy_hash_shows_twelve_hex_digits() -> None:
+    decision = POLICY.evaluate(_bereaved(), Month(year=2012, month=3))
+    short = decision.stamp.short_hash
+    assert len(short) == 12
+    assert set(short) <= set("0123456789abcdef")
+    assert decision.stamp.policy_hash == f"sha256:{short}" + decision.stamp.policy_hash[19:]
+    assert f"(sha256:{short})" in decision.to_text("en")

@@ -108,6 +108,9 @@ a child born after the only child's death is a second child)."""
 
 _CERTIFICATE_HELD = Condition(
     code="HONOUR_CERTIFICATE_HELD",
+    missing_zh="未持有《独生子女父母光荣证》（未领取或已收回）",
+    missing_en="the couple does not hold the only-child parents' honour certificate this "
+    "month (not issued, or returned)",
     test=honour_certificate_held,
     en="the couple holds the only-child parents' honour certificate this month "
     "(issued, not returned)",
@@ -115,6 +118,8 @@ _CERTIFICATE_HELD = Condition(
 )
 _ONLY_CHILD = Condition(
     code="ONLY_CHILD_LIVING",
+    missing_zh="不是终身只生育（收养）一个子女，或者子女已不在世",
+    missing_en="the couple has not had exactly one child for life, or the child is no longer alive",
     test=(living_children == 1) & ONE_CHILD_FOR_LIFE,
     en="the couple has had one child for life, and the child is alive",
     zh="终身只生育 (收养) 一个子女且子女健在",
@@ -122,6 +127,8 @@ _ONLY_CHILD = Condition(
 _CUTOFF = param("only_child_reward.certificate_cutoff", "date")
 _ONE_CHILD_PERIOD = Condition(
     code="CHILD_BORN_IN_ONE_CHILD_PERIOD",
+    missing_zh="独生子女出生于国家提倡一对夫妻生育一个子女期间结束之后",
+    missing_en="the only child was born after the one-child period ended (2016-01-01)",
     test=where(
         setting(CUTOFF_BASIS.name) == "child_birth",
         living_child_birth < _CUTOFF,
@@ -133,6 +140,8 @@ _ONE_CHILD_PERIOD = Condition(
 )
 _UNDER_18 = Condition(
     code="CHILD_NOT_PAST_18",
+    missing_zh="独生子女已满十八周岁",
+    missing_en="the only child has passed the month of the 18th birthday",
     test=where(
         setting(LAST_MONTH.name) == "birthday_month",
         month_index <= month_child_turns_18,
@@ -143,6 +152,8 @@ _UNDER_18 = Condition(
 )
 _PARENT_ALIVE = Condition(
     code="PARENT_ALIVE",
+    missing_zh="父母双方均已亡故",
+    missing_en="both parents have died",
     test=living_parents >= 1,
     en="at least one parent is alive",
     zh="父母至少一方健在",
@@ -165,6 +176,8 @@ RULE = Rule(
 
 DOUBLE_FEE = RuleException(
     label="second-child quota voluntarily waived: multiple of the fee",
+    zh="自愿放弃第二个子女生育指标，按倍数发放",
+    en="second-child quota voluntarily waived: a multiple of the fee",
     priority=1,
     when=(waiver_month <= month_index)
     & ((setting(DOUBLE_FEE_COUPLES.name) == "all") | PARENTS_RURAL),

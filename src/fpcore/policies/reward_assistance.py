@@ -116,6 +116,8 @@ def _children(own: Expr, couple: Expr) -> Expr:
 
 _AGED_60 = Condition(
     code="AGED_60",
+    missing_zh="本人未满60周岁",
+    missing_en="not yet 60 years old",
     test=where(
         setting(AGE_START.name) == "birthday_month",
         month_index >= month_turning_60,
@@ -134,9 +136,18 @@ _DAUGHTERS = _children(own_living_daughters, living_daughters)
 _EVER = _children(own_children_ever, children_ever)
 
 _CONDITIONS = (
-    Condition(code="ALIVE", test=alive, en="alive (paid until death)", zh="健在 (发放至亡故为止)"),
+    Condition(
+        code="ALIVE",
+        missing_zh="本人已亡故",
+        missing_en="has died",
+        test=alive,
+        en="alive (paid until death)",
+        zh="健在 (发放至亡故为止)",
+    ),
     Condition(
         code="BORN_FROM_1933",
+        missing_zh="本人1933年1月1日以前出生",
+        missing_en="born before 1 January 1933",
         test=birth_date >= param("reward_assistance.born_from", "date"),
         en="born on or after 1933-01-01",
         zh="1933年1月1日以后出生",
@@ -144,12 +155,16 @@ _CONDITIONS = (
     _AGED_60,
     Condition(
         code="RURAL_COUPLE",
+        missing_zh="本人或配偶当月不是农业户口",
+        missing_en="the person or the spouse does not hold a rural hukou this month",
         test=PARENTS_RURAL,
         en="the person and the spouse both hold rural hukou in the month",
         zh="本人及配偶均为农业户口 (按当月户口性质)",
     ),
     Condition(
         code="NO_OUT_OF_POLICY_BIRTH_1973_2001",
+        missing_zh="1973年至2001年间有违反计划生育法律法规和政策规定生育的情形",
+        missing_en="had a birth outside the family-planning rules between 1973 and 2001",
         test=_children(own_out_of_policy_births_1973_2001, out_of_policy_births_1973_2001) == 0,
         en="no birth in breach of family-planning rules from 1973 to 2001",
         zh="1973年至2001年间没有违反计划生育法律法规和政策规定生育",
@@ -158,6 +173,8 @@ _CONDITIONS = (
     ),
     Condition(
         code="NO_OUT_OF_POLICY_BIRTH_SINCE_1973",
+        missing_zh="1973年以来有违反计划生育法律法规和政策规定生育的情形",
+        missing_en="had a birth outside the family-planning rules since 1973",
         test=_children(own_out_of_policy_births_since_1973, out_of_policy_births_since_1973) == 0,
         en="no birth in breach of family-planning rules since 1973",
         zh="1973年以来没有违反计划生育法律法规和政策规定生育",
@@ -166,6 +183,8 @@ _CONDITIONS = (
     ),
     Condition(
         code="ONE_CHILD_TWO_GIRLS_OR_NONE_LEFT",
+        missing_zh="现存子女不是一个，也不是两个女孩，且并非子女死亡现无子女",
+        missing_en="has living children other than one child or two girls",
         test=any_of(
             _LIVING == 1,
             (_LIVING == 2) & (_DAUGHTERS == 2),

@@ -112,15 +112,26 @@ RULE = Rule(
     citations=(SA_CONDITIONS, SA_START_STOP),
     effective_from=pendulum.Date(2008, 1, 1),
     conditions=(
-        Condition(code="ALIVE", test=alive, en="alive (paid until death)", zh="健在"),
+        Condition(
+            code="ALIVE",
+            missing_zh="本人已亡故",
+            missing_en="has died",
+            test=alive,
+            en="alive (paid until death)",
+            zh="健在",
+        ),
         Condition(
             code="PARENTS_BORN_FROM_1933",
+            missing_zh="夫妻一方1933年1月1日以前出生",
+            missing_en="one of the couple was born before 1 January 1933",
             test=earliest_parent_birth >= param("special_assistance.born_from", "date"),
             en="both spouses born on or after 1933-01-01",
             zh="夫妻双方1933年1月1日以后出生",
         ),
         Condition(
             code="WOMAN_AGED_49",
+            missing_zh="女方未满49周岁（单亲或配偶亡故的，本人未满49周岁）",
+            missing_en="the woman is not yet 49 (a single or widowed parent: not yet 49 themself)",
             test=where(
                 setting(START.name) == "birthday_month",
                 month_index >= _REFERENCE_49,
@@ -132,6 +143,8 @@ RULE = Rule(
         ),
         Condition(
             code="ONE_CHILD",
+            missing_zh="生育或合法收养的子女不止一个",
+            missing_en="has had or adopted more than one child",
             test=(own_children_ever >= 1)
             & ((own_most_children_alive_together <= 1) | (own_out_of_policy_children == 0)),
             en="had one child by birth or adoption: never two alive at once, or more "
@@ -142,12 +155,17 @@ RULE = Rule(
         ),
         Condition(
             code="CHILD_DECEASED_OR_DISABLED",
+            missing_zh="尚有存活子女，且独生子女未被认定为三级以上伤残",
+            missing_en="a child is alive and the only child is not certified disabled "
+            "(grade 1 to 3)",
             test=(_LIVING == 0) | ((_LIVING == 1) & _DISABLED),
             en="no surviving child, or the only child disabled at grade 1-3",
             zh="现无存活子女或独生子女伤残 (三级以上)",
         ),
         Condition(
             code="ELIGIBILITY_CONFIRMED",
+            missing_zh="女方已超过49周岁，扶助资格尚未确认",
+            missing_en="the woman was already past 49 and eligibility has not been confirmed yet",
             test=where(
                 setting(CONFIRMATION.name) == "confirmation",
                 _QUALIFYING_SINCE.is_missing()
@@ -163,6 +181,8 @@ RULE = Rule(
     exceptions=(
         RuleException(
             label="only child deceased",
+            zh="独生子女死亡",
+            en="the only child died",
             when=_LIVING == 0,
             outcome=where(
                 RURAL_HUKOU,
@@ -172,6 +192,8 @@ RULE = Rule(
         ),
         RuleException(
             label="only child disabled (grade 1-3)",
+            zh="独生子女伤残（三级以上）",
+            en="the only child is disabled (grade 1 to 3)",
             when=(_LIVING == 1) & _DISABLED,
             outcome=where(
                 RURAL_HUKOU,

@@ -29,7 +29,24 @@ from fpcore.rules._rule import Rule
 
 Fn = Callable[["Ctx"], object]
 _MISS = object()
-_NOT = object()  # a rule's conditions do not hold
+
+
+class Failed:
+    """What ``decide`` returns when a rule's conditions do not hold: the first that
+    did not (in the rule's order) and whether its value was missing, as the codes
+    ``failed`` and ``unknown`` (the compact reasons of a decision's spans)."""
+
+    __slots__ = ("failed", "unknown")
+
+    def __init__(self, failed: tuple[str, ...], unknown: tuple[str, ...]) -> None:
+        self.failed = failed
+        self.unknown = unknown
+
+    def same(self, other: Failed) -> bool:
+        """Whether both give the same reasons."""
+        return self is other or (self.failed == other.failed and self.unknown == other.unknown)
+
+
 _NO_TRACE: dict[str, object] = {}
 _NO_USE: list[str] = []
 _PYOPS: dict[str, Callable[[Any, Any], object]] = {
@@ -261,6 +278,7 @@ class CompiledRule:
         "conds",
         "decide",
         "default",
+        "failed",
         "groups",
         "meta",
         "money",
@@ -269,6 +287,7 @@ class CompiledRule:
         "tdefault",
         "tgroups",
         "traced_conditions",
+        "unknown",
     )
 
     def __init__(self, rule: Rule, settings: Mapping[str, str]) -> None:
@@ -298,7 +317,17 @@ class CompiledRule:
         self.money = rule.kind == "money"
         self.meta = tuple((c.code, c.test.key(), c.en, c.zh) for c in conditions)
         self.traced_conditions: dict[tuple[int, object, type], ConditionTrace] = {}
+        self.failed = tuple(Failed((c.code,), ()) for c in conditions)
+        self.unknown = tuple(Failed((c.code,), (c.code,)) for c in conditions)
         self.decide = self._fast()
+
+    def reasons(self, values: list[object]) -> Failed:
+        """Why the conditions do not hold, from the traced value of each: the first
+        that did not, as ``decide`` reports it."""
+        for i, v in enumerate(values):
+            if v is not True:
+                return self.unknown[i] if v is None else self.failed[i]
+        raise AssertionError("the conditions hold")  # pragma: no cover
 
     def condition_trace(self, i: int, value: object) -> ConditionTrace:
         """The trace of condition ``i`` with a value (immutable, so shared)."""
@@ -312,17 +341,27 @@ class CompiledRule:
         return trace
 
     def _fast(self) -> Callable[[Ctx], object]:
-        """``decide(ctx)``: the outcome, or ``_NOT`` when a condition does not hold."""
+        """``decide(ctx)``: the outcome, or a :class:`Failed` when a condition does not
+        hold (the first that did not)."""
         conds, default = self.conds, self.default
+        checks = tuple(zip(conds, self.failed, self.unknown, strict=True))
         if not self.groups and default is not None:
             if len(conds) == 1:
-                (cond,) = conds
-                return lambda c: default(c) if cond(c) is True else _NOT
+                ((cond, failed, unknown),) = checks
+
+                def single(c: Ctx) -> object:
+                    v = cond(c)
+                    if v is True:
+                        return default(c)
+                    return unknown if v is None else failed
+
+                return single
 
             def plain(c: Ctx) -> object:
-                for f in conds:
-                    if f(c) is not True:
-                        return _NOT
+                for f, failed, unknown in checks:
+                    v = f(c)
+                    if v is not True:
+                        return unknown if v is None else failed
                 return default(c)
 
             return plain
@@ -332,9 +371,10 @@ class CompiledRule:
             chain = tuple((when, out) for ((_, when, out),) in self.groups)
 
             def with_single_exceptions(c: Ctx) -> object:
-                for f in conds:
-                    if f(c) is not True:
-                        return _NOT
+                for f, failed, unknown in checks:
+                    v = f(c)
+                    if v is not True:
+                        return unknown if v is None else failed
                 for when, out in chain:
                     if when(c) is True:
                         return out(c)
@@ -345,9 +385,10 @@ class CompiledRule:
         groups = self.groups
 
         def with_exceptions(c: Ctx) -> object:
-            for f in conds:
-                if f(c) is not True:
-                    return _NOT
+            for f, failed, unknown in checks:
+                v = f(c)
+                if v is not True:
+                    return unknown if v is None else failed
             for group in groups:
                 hit = _MISS
                 for _, when, out in group:

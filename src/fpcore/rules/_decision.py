@@ -11,11 +11,12 @@ from typing import Any, Literal, TypeAlias
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput, Problem, shown
+from fpcore.errors import InvalidInput, Problem, TraceNotKept, UnknownName, shown
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
 from fpcore.rules._parameters import CONFIDENCE, Citation
+from fpcore.rules._spans import BenefitSpans, Span
 
 __all__ = [
     "ConditionTrace",
@@ -27,7 +28,8 @@ __all__ = [
     "Status",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 adds ``spans``; a version 1 document (no spans) still reads."""
 
 Id: TypeAlias = int | str
 """An entity id: an integer (required by population tables) or a text id."""
@@ -42,6 +44,19 @@ class Stamp:
     policy_version: str
     policy_hash: str
     period: Period
+
+    @property
+    def short_hash(self) -> str:
+        """The policy hash as shown: its first 12 hex digits (without ``sha256:``).
+
+        Example:
+            >>> from fpcore.periods import Year
+            >>> Stamp(fpcore_version="0.2", policy_id="p", policy_version="1",
+            ...       policy_hash="sha256:" + "0123456789ab" * 5 + "cdef",
+            ...       period=Year(2017)).short_hash
+            '0123456789ab'
+        """
+        return self.policy_hash.partition(":")[2][:12] or self.policy_hash[:12]
 
 
 @attrs.frozen(kw_only=True)
@@ -129,128 +144,178 @@ class RuleTrace:
         return tuple(c.code for c in self.conditions if not c.met)
 
 
-_WORDS = {
-    "en": {
-        "decision": "Decision",
-        "policy": "policy",
-        "period": "period",
-        "entitlements": "Entitlements",
-        "none": "(none)",
-        "statuses": "Statuses",
-        "rules": "Rules",
-        "months": "month(s)",
-        "applied": "applies",
-        "not_applied": "does not apply",
-        "not_in_force": "not in force",
-        "outcome": "outcome",
-        "exception": "exception",
-        "failed": "why not",
-        "params": "parameter",
-        "since": "since",
-        "household": "household",
-        "person": "person",
-        "basis": "legal basis",
-    },
-    "zh": {
-        "decision": "决定",
-        "policy": "政策",
-        "period": "期间",
-        "entitlements": "待遇",
-        "none": "（无）",
-        "statuses": "状态",
-        "rules": "规则",
-        "months": "个月",
-        "applied": "适用",
-        "not_applied": "不适用",
-        "not_in_force": "未生效",
-        "outcome": "结果",
-        "exception": "例外",
-        "failed": "未满足",
-        "params": "参数",
-        "since": "自",
-        "household": "家庭",
-        "person": "个人",
-        "basis": "依据",
-    },
-}
-
-
 @attrs.frozen(kw_only=True)
 class Decision:
     """The result of evaluating a policy on one household for a period.
 
-    ``explanations`` is empty unless the evaluation was asked to explain.
-    Being ineligible is a result: it shows as a trace whose conditions failed.
+    ``spans`` are the compact reasons every decision carries: for each money benefit
+    and beneficiary, the months paid (and how much a month) and the months not paid
+    (and the codes of the conditions that did not hold), as runs of equal months.
+    ``explanations`` (the condition-by-condition trace) is empty unless the evaluation
+    was asked to explain. Being ineligible is a result, not an error.
     """
 
     stamp: Stamp
     entitlements: tuple[Entitlement, ...]
     statuses: tuple[Status, ...] = ()
     explanations: tuple[RuleTrace, ...] = ()
+    spans: tuple[BenefitSpans, ...] = ()
 
-    def total(self, benefit: str | None = None) -> Money:
-        """Sum of all entitlements (of one benefit when given)."""
+    def spans_of(self, benefit: str, beneficiary: Id) -> tuple[Span, ...]:
+        """The spans of one benefit for one beneficiary (empty when it has none).
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> [(str(s.first), str(s.last), str(s.monthly)) for s in
+            ...  d.spans_of("only_child_reward", "HN-0001")]
+            [('2008-01', '2008-12', '20.00')]
+            >>> [(str(s.first), s.failed) for s in d.spans_of("reward_assistance", "father")]
+            [('2008-01', ('AGED_60',))]
+        """
+        for found in self.spans:
+            if found.benefit == benefit and found.beneficiary_id == beneficiary:
+                return found.spans
+        return ()
+
+    def total(self, benefit: str | None = None, beneficiary: Id | None = None) -> Money:
+        """The amount of one benefit for one beneficiary over the period.
+
+        ``total(benefit, beneficiary)`` is the usual call. Leaving ``beneficiary`` out
+        sums the benefit over every beneficiary of the household (both parents, say);
+        ``total()`` with no argument sums *every* benefit for every beneficiary (e.g.
+        the only-child reward plus reward assistance plus special assistance): a
+        household's whole amount, not any one benefit's. A benefit or beneficiary with
+        nothing to pay gives 0.00.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> str(d.total("only_child_reward", "HN-0001"))
+            '240.00'
+            >>> str(d.total("reward_assistance")), str(d.total())
+            ('0.00', '240.00')
+        """
         return sum(
-            (e.total for e in self.entitlements if benefit is None or e.benefit == benefit), ZERO
+            (
+                e.total
+                for e in self.entitlements
+                if (benefit is None or e.benefit == benefit)
+                and (beneficiary is None or e.beneficiary_id == beneficiary)
+            ),
+            ZERO,
         )
 
-    def why_not(self, rule_id: str) -> dict[tuple[Id, Month], tuple[str, ...]]:
-        """For a rule: the failed condition codes by (beneficiary, month)."""
-        return {
-            (t.beneficiary_id, t.month): t.failed
-            for t in self.explanations
-            if t.rule_id == rule_id and not t.applied
-        }
+    def _traces_of(self, name: str) -> list[RuleTrace]:
+        """The traces of a rule (by id) or of every rule of a benefit (by name)."""
+        if not self.explanations:
+            raise TraceNotKept(
+                f"the decision has no condition-by-condition trace to answer for {name!r}; "
+                "evaluate with explain=True"
+            )
+        found = [t for t in self.explanations if name in (t.rule_id, t.benefit)]
+        if not found:
+            known = {t.benefit for t in self.explanations} | {t.rule_id for t in self.explanations}
+            raise UnknownName("benefit or rule", name, known)
+        return found
+
+    def why_not(self, name: str) -> dict[tuple[Id, Month], tuple[str, ...]]:
+        """For a benefit (``"reward_assistance"``) or a rule id: the failed condition
+        codes by (beneficiary, month) where it did not apply.
+
+        A month in which the rule was not in force shows with no codes.
+
+        Raises:
+            UnknownName: no rule has this id and no benefit this name.
+            TraceNotKept: the decision was evaluated without ``explain=True``.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Month
+            >>> county = policies.get("county")
+            >>> d = county.evaluate(sample_household(), Month.parse("2008-01"), explain=True)
+            >>> sorted(d.why_not("reward_assistance").items())[0]
+            (('father', Month('2008-01')), ('AGED_60',))
+            >>> d.why_not("reward_assistance") == d.why_not("RA")
+            True
+            >>> county.evaluate(sample_household(), Month.parse("2008-01")).why_not("RA")
+            Traceback (most recent call last):
+            ...
+            fpcore.errors.TraceNotKept: ...
+        """
+        out: dict[tuple[Id, Month], tuple[str, ...]] = {}
+        for t in self._traces_of(name):
+            if not t.applied:
+                key = (t.beneficiary_id, t.month)
+                out[key] = tuple(dict.fromkeys((*out.get(key, ()), *t.failed)))
+        return out
+
+    def why(self, name: str) -> dict[tuple[Id, Month], tuple[str, ...]]:
+        """For a benefit or a rule id: the codes of the conditions that held, by
+        (beneficiary, month) where it applied.
+
+        Raises:
+            UnknownName: no rule has this id and no benefit this name.
+            TraceNotKept: the decision was evaluated without ``explain=True``.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Month
+            >>> county = policies.get("county")
+            >>> d = county.evaluate(sample_household(), Month.parse("2008-01"), explain=True)
+            >>> d.why("only_child_reward")  # doctest: +ELLIPSIS
+            {('HN-0001', Month('2008-01')): ('HONOUR_CERTIFICATE_HELD', ...)}
+            >>> d.why("SA")
+            {}
+        """
+        out: dict[tuple[Id, Month], tuple[str, ...]] = {}
+        for t in self._traces_of(name):
+            if t.applied:
+                key = (t.beneficiary_id, t.month)
+                met = (c.code for c in t.conditions if c.met)
+                out[key] = tuple(dict.fromkeys((*out.get(key, ()), *met)))
+        return out
 
     # --- text ----------------------------------------------------------------------
     def to_text(self, lang: Literal["en", "zh"] = "en") -> str:
-        """The decision as plain text, in English or Chinese."""
-        w = _WORDS[lang]
-        s = self.stamp
-        lines = [
-            f"{w['decision']}: {w['policy']} {s.policy_id} {s.policy_version} "
-            f"({s.policy_hash[:12]}), {w['period']} {s.period}, fpcore {s.fpcore_version}",
-            f"{w['entitlements']}:",
-        ]
-        if not self.entitlements:
-            lines.append(f"  {w['none']}")
-        for e in self.entitlements:
-            who = f"{w[e.entity]} {e.beneficiary_id}"
-            if e.entity == "person":
-                who += f" ({w['household']} {e.household_id})"
-            lines.append(f"  {e.benefit}: {who}: {e.total} ({e.months} {w['months']})")
-        if self.statuses:
-            lines.append(f"{w['statuses']}:")
-            for st in self.statuses:
-                values = ", ".join(f"{m} {v}" for m, v in st.monthly)
-                lines.append(f"  {st.benefit}: {w[st.entity]} {st.beneficiary_id}: {values}")
-        if self.explanations:
-            lines.append(f"{w['rules']}:")
-        for t in self.explanations:
-            title = t.title_zh if lang == "zh" else t.title_en
-            head = f"  [{t.rule_id}] {title}, {w[t.entity]} {t.beneficiary_id}, {t.month}: "
-            if not t.in_force:
-                lines.append(head + w["not_in_force"])
-                continue
-            if t.applied:
-                head += f"{w['applied']}, {w['outcome']} {t.outcome}"
-                if t.exception:
-                    head += f" ({w['exception']}: {t.exception})"
-            else:
-                head += f"{w['not_applied']}; {w['failed']}: {', '.join(t.failed)}"
-            lines.append(head)
-            for c in t.conditions:
-                mark = "+" if c.met else "-"
-                text = (c.zh if lang == "zh" else c.en) or c.test
-                lines.append(f"    {mark} {c.code}: {text} = {c.value}")
-            for p in t.parameters:
-                lines.append(
-                    f"    {w['params']} {p.name} = {p.value} ({w['since']} {p.start}; {p.citation})"
-                )
-            if t.citations:
-                basis = "; ".join(str(c) for c in t.citations)
-                lines.append(f"    {w['basis']}: {basis}")
-        return "\n".join(lines)
+        """The decision as text in one language: ``zh`` as a county family-planning
+        office writes it (核定结果, 核定期间, 月发放标准 20.00元), or ``en``.
+
+        For each benefit and beneficiary, one line per span: paid with the monthly
+        amount, or not paid with what is missing; with the trace (``explain=True``)
+        each span also lists the conditions checked. Every citation appears once, in a
+        numbered sources section. Benefit names and reasons come from the policy that
+        made the decision when it is loaded in this process; otherwise codes show.
+
+        Raises:
+            InvalidInput: ``lang`` is neither ``en`` nor ``zh``.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> print(d.to_text("zh"))  # doctest: +ELLIPSIS
+            核定结果
+            户编号：HN-0001
+            核定期间：2008年1月至2008年12月
+            适用政策：county ...
+            一、独生子女父母奖励费（本户）
+              2008年1月至2008年12月：按月发放，月发放标准20.00元，共12个月，计240.00元。
+              小计：240.00元；依据〔1〕〔2〕〔3〕〔4〕
+            ...
+        """
+        from fpcore.rules._text import LANGS, render
+
+        if lang not in LANGS:
+            raise InvalidInput(f"{shown(lang)} is not a language (expected en or zh)")
+        return render(self, lang)
 
     def __str__(self) -> str:
         return self.to_text("en")
@@ -296,6 +361,16 @@ class Decision:
                 for st in self.statuses
             ],
             "explanations": [_trace_to_dict(t) for t in self.explanations],
+            "spans": [
+                {
+                    "benefit": b.benefit,
+                    "entity": b.entity,
+                    "beneficiary_id": b.beneficiary_id,
+                    "household_id": b.household_id,
+                    "spans": [_span_to_dict(span) for span in b.spans],
+                }
+                for b in self.spans
+            ],
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -316,7 +391,7 @@ class Decision:
             Traceback (most recent call last):
             ...
             fpcore.errors.InvalidInput: 9 problems in the input:
-              schema_version: true is not supported (expected 1)
+              schema_version: true is not supported (expected 2, or 1)
               ...
         """
         return _read_decision(data)
@@ -339,6 +414,17 @@ class Decision:
         from fpcore._json import parse_json
 
         return _read_decision(parse_json(text))
+
+
+def _span_to_dict(span: Span) -> dict[str, Any]:
+    out: dict[str, Any] = {"first": str(span.first), "last": str(span.last)}
+    if span.monthly is not None:
+        out["monthly"] = str(span.monthly)
+    else:
+        out["failed"] = list(span.failed)
+        if span.unknown:
+            out["unknown"] = list(span.unknown)
+    return out
 
 
 def _trace_to_dict(t: RuleTrace) -> dict[str, Any]:
@@ -633,18 +719,69 @@ def _read_trace(r: _Reader, value: object, path: str) -> RuleTrace | None:
     )
 
 
+def _read_codes(r: _Reader, value: object, path: str) -> tuple[str, ...]:
+    return tuple(r.text(v, f"{path}[{i}]") for i, v in enumerate(r.items(value, path)))
+
+
+def _read_span(r: _Reader, value: object, path: str) -> Span | None:
+    d = r.fields(value, path, ("first", "last"), ("monthly", "failed", "unknown"))
+    if d is None:
+        return None
+    first = r.parsed(Month.parse, d["first"], _at(path, "first"))
+    last = r.parsed(Month.parse, d["last"], _at(path, "last"))
+    monthly = r.parsed(Money, d["monthly"], _at(path, "monthly")) if "monthly" in d else None
+    failed = _read_codes(r, d["failed"], _at(path, "failed")) if "failed" in d else ()
+    unknown = _read_codes(r, d["unknown"], _at(path, "unknown")) if "unknown" in d else ()
+    if ("monthly" in d) == ("failed" in d):
+        r.bad(path, "a span has either a monthly amount (paid) or failed codes (not paid)")
+        return None
+    if "monthly" not in d and not failed:
+        r.bad(_at(path, "failed"), "an unpaid span names at least one failed condition")
+    if not set(unknown) <= set(failed):
+        r.bad(_at(path, "unknown"), "lists a code that is not among the failed codes")
+    if first is None or last is None or ("monthly" in d and monthly is None):
+        return None
+    if last.index < first.index:
+        r.bad(path, f"ends ({last}) before it starts ({first})")
+        return None
+    return Span(first=first, last=last, monthly=monthly, failed=failed, unknown=unknown)
+
+
+def _read_benefit_spans(r: _Reader, value: object, path: str) -> BenefitSpans | None:
+    keys = ("benefit", "entity", "beneficiary_id", "household_id", "spans")
+    d = r.fields(value, path, keys)
+    if d is None:
+        return None
+    spans: list[Span] = []
+    for index, item in enumerate(r.items(d["spans"], _at(path, "spans"))):
+        at = f"{_at(path, 'spans')}[{index}]"
+        span = _read_span(r, item, at)
+        if span is not None:
+            if spans and span.first.index != spans[-1].last.index + 1:
+                r.bad(_at(at, "first"), f"does not follow the span before ({spans[-1].last})")
+            spans.append(span)
+    return BenefitSpans(
+        benefit=r.text(d["benefit"], _at(path, "benefit")),
+        entity=r.entity(d["entity"], _at(path, "entity")),
+        beneficiary_id=r.id(d["beneficiary_id"], _at(path, "beneficiary_id")),
+        household_id=r.id(d["household_id"], _at(path, "household_id")),
+        spans=tuple(spans),
+    )
+
+
 def _read_decision(data: object) -> Decision:
     r = _Reader()
     if not isinstance(data, Mapping):
         raise InvalidInput(f"expected a decision document (a JSON object), got {_kind(data)}")
     version = data.get("schema_version")
-    if type(version) is not int or version != SCHEMA_VERSION:
+    if type(version) is not int or version not in (1, SCHEMA_VERSION):
         r.bad(
             "schema_version",
             f"{_kind(version).removeprefix('the number ')} is not supported "
-            f"(expected {SCHEMA_VERSION})",
+            f"(expected {SCHEMA_VERSION}, or 1)",
         )
-    d = r.fields(data, "", ("schema_version", "stamp", "entitlements", "statuses", "explanations"))
+    keys = ("schema_version", "stamp", "entitlements", "statuses", "explanations")
+    d = r.fields(data, "", (*keys, "spans") if version != 1 else keys)
     stamp = None
     s = (
         r.fields(
@@ -666,6 +803,7 @@ def _read_decision(data: object) -> Decision:
     entitlements: list[Entitlement | None] = []
     statuses: list[Status | None] = []
     explanations: list[RuleTrace | None] = []
+    spans: list[BenefitSpans | None] = []
     if d is not None:
         for index, item in enumerate(r.items(d["entitlements"], "entitlements")):
             entitlements.append(_read_entitlement(r, item, f"entitlements[{index}]"))
@@ -673,6 +811,9 @@ def _read_decision(data: object) -> Decision:
             statuses.append(_read_status(r, item, f"statuses[{index}]"))
         for index, item in enumerate(r.items(d["explanations"], "explanations")):
             explanations.append(_read_trace(r, item, f"explanations[{index}]"))
+        if "spans" in d:
+            for index, item in enumerate(r.items(d["spans"], "spans")):
+                spans.append(_read_benefit_spans(r, item, f"spans[{index}]"))
     if r.problems or stamp is None:
         raise InvalidInput(r.problems or [Problem("stamp", "is required")])
     return Decision(
@@ -680,4 +821,5 @@ def _read_decision(data: object) -> Decision:
         entitlements=tuple(e for e in entitlements if e is not None),
         statuses=tuple(st for st in statuses if st is not None),
         explanations=tuple(t for t in explanations if t is not None),
+        spans=tuple(b for b in spans if b is not None),
     )

@@ -24,7 +24,10 @@ class Condition:
     """One named condition of a rule: a stable reason code, a test and its wording.
 
     ``code`` names the requirement (``AGE_60_OR_OVER``); a decision lists the codes
-    of the conditions that failed ("why not"). ``only_when`` makes the condition part
+    of the conditions that failed ("why not"). ``en``/``zh`` word the requirement,
+    ``missing_en``/``missing_zh`` what is missing when it fails ("独生子女已满十八周岁"),
+    as a decision's text says it; these two are wording, outside the policy's content
+    hash. ``only_when`` makes the condition part
     of the rule only under a setting's value (``{"setting_name": "value"}``), so that a
     reading chosen by a setting is worded and cited as what it is.
 
@@ -39,6 +42,8 @@ class Condition:
     test: Expr = attrs.field(converter=lift)
     en: str = ""
     zh: str = ""
+    missing_en: str = ""
+    missing_zh: str = ""
     only_when: Mapping[str, str] = attrs.field(factory=dict, converter=_settings_dict)
     citation: Citation | None = None
 
@@ -71,6 +76,8 @@ class RuleException:
     When ``when`` holds, ``outcome`` replaces the default. Among the exceptions that
     fire, the highest ``priority`` wins; two firing at the same priority with
     different outcomes is a :class:`~fpcore.errors.ConflictingOutcomes` error.
+    ``label`` identifies the exception; ``en`` and ``zh`` word it for a decision's text
+    (wording, outside the policy's content hash).
     """
 
     label: str
@@ -78,6 +85,8 @@ class RuleException:
     outcome: Expr = attrs.field(converter=lift)
     priority: int = 0
     citation: Citation | None = None
+    en: str = ""
+    zh: str = ""
 
     def canonical(self) -> dict[str, object]:
         return {

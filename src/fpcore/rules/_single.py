@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from fpcore._version import __version__
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome
 from fpcore.money import Money
 from fpcore.periods import Month, Period
-from fpcore.rules._compile import _NOT, CompiledRule, Ctx, _render
+from fpcore.rules._compile import CompiledRule, Ctx, Failed, _render
 from fpcore.rules._decision import (
     Decision,
     Entitlement,
@@ -20,6 +20,14 @@ from fpcore.rules._decision import (
     Status,
 )
 from fpcore.rules._parameters import render_value
+from fpcore.rules._spans import (
+    AMOUNT_UNKNOWN,
+    AMOUNT_ZERO,
+    NOT_IN_FORCE,
+    BenefitSpans,
+    Span,
+)
+from fpcore.rules._text import remember
 
 if TYPE_CHECKING:
     from fpcore.rules._policy import Policy
@@ -64,6 +72,46 @@ def _keep(
         statuses.setdefault(key, {})[month] = str(value)
 
 
+Miss: TypeAlias = tuple[str, str, Id, int, Failed]
+"""A money rule that paid nothing: benefit, entity, beneficiary, month index, why."""
+
+_AMOUNT_UNKNOWN = Failed((AMOUNT_UNKNOWN,), (AMOUNT_UNKNOWN,))
+_AMOUNT_ZERO = Failed((AMOUNT_ZERO,), ())
+_NO_RULE = Failed((NOT_IN_FORCE,), ())
+
+
+def _no_amount(value: object) -> Failed:
+    """The reasons of a rule that applied and paid nothing: no amount, or zero."""
+    return _AMOUNT_UNKNOWN if value is None else _AMOUNT_ZERO
+
+
+def _reasons_by_key(misses: list[Miss]) -> dict[tuple[str, str, Id], dict[int, Failed]]:
+    """The misses by benefit, entity and beneficiary, then month (rules of one benefit
+    that all paid nothing in a month add their reasons up)."""
+    out: dict[tuple[str, str, Id], dict[int, Failed]] = {}
+    for benefit, entity, bid, index, why in misses:
+        slot = out.setdefault((benefit, entity, bid), {})
+        before = slot.get(index)
+        if before is None:
+            slot[index] = why
+        elif before is not why:
+            slot[index] = Failed(
+                tuple(dict.fromkeys((*before.failed, *why.failed))),
+                tuple(dict.fromkeys((*before.unknown, *why.unknown))),
+            )
+    return out
+
+
+_NONE_PAID: dict[int, Money] = {}
+_NONE_MISSED: dict[int, Failed] = {}
+
+
+def _span(first: Month, last: Month, amount: Money | None, why: Failed | None) -> Span:
+    if why is None:
+        return Span(first=first, last=last, monthly=amount)
+    return Span(first=first, last=last, failed=why.failed, unknown=why.unknown)
+
+
 _MAX_CACHED_PERIODS = 1024
 """Periods whose month plans and stamps are kept (months themselves are bounded)."""
 
@@ -75,6 +123,10 @@ class SingleEvaluator:
         self.policy = policy
         settings = policy.settings_in_force()
         self.rules = tuple(CompiledRule(r, settings) for r in policy.rules)
+        remember(policy)  # its words, for the text of the decisions it makes
+        self._money_benefits = sorted(
+            {(r.rule.benefit, r.rule.entity) for r in self.rules if r.money}
+        )
         self._plans: dict[int, MonthPlan] = {}
         self._stamps: dict[Period, Stamp] = {}
         self._uses: dict[tuple[int, str], ParameterUse] = {}
@@ -115,6 +167,7 @@ class SingleEvaluator:
         persons = [(adapter.person_id(p), p) for p in adapter.persons(household)]
         amounts: dict[tuple[str, str, Id], dict[int, Money]] = {}
         statuses: dict[tuple[str, str, Id], dict[int, str]] = {}
+        misses: list[Miss] = []
         traces: list[RuleTrace] = []
         plans = self.plans(period)
         for plan in plans:
@@ -124,12 +177,12 @@ class SingleEvaluator:
                 if plan.household_rules:
                     c = Ctx(month, params, household, household, hh, hh, plan.index)
                     for cr in plan.household_rules:
-                        self._run(cr, c, "household", hid, hid, amounts, statuses, traces)
+                        self._run(cr, c, "household", hid, hid, amounts, statuses, misses, traces)
                 if plan.person_rules:
                     for pid, person in persons:
                         c = Ctx(month, params, person, household, {}, hh, plan.index)
                         for cr in plan.person_rules:
-                            self._run(cr, c, "person", pid, hid, amounts, statuses, traces)
+                            self._run(cr, c, "person", pid, hid, amounts, statuses, misses, traces)
                 self._not_in_force(plan, month, hid, persons, traces)
                 continue
             if plan.household_rules:
@@ -140,7 +193,15 @@ class SingleEvaluator:
                     except (ConflictingOutcomes, EmptyOutcome):
                         cr.outcome(c, False, f"household {hid}")
                         raise
-                    if value is not _NOT and value is not None:
+                    if value.__class__ is Failed:
+                        if cr.money:
+                            misses.append((cr.rule.benefit, "household", hid, plan.index, value))
+                    elif value:
+                        _keep(cr, "household", hid, plan.index, value, amounts, statuses)
+                    elif cr.money:
+                        why = _no_amount(value)
+                        misses.append((cr.rule.benefit, "household", hid, plan.index, why))
+                    elif value is not None:
                         _keep(cr, "household", hid, plan.index, value, amounts, statuses)
             if plan.person_rules:
                 for pid, person in persons:
@@ -151,7 +212,15 @@ class SingleEvaluator:
                         except (ConflictingOutcomes, EmptyOutcome):
                             cr.outcome(c, False, f"person {pid}")
                             raise
-                        if value is not _NOT and value is not None:
+                        if value.__class__ is Failed:
+                            if cr.money:
+                                misses.append((cr.rule.benefit, "person", pid, plan.index, value))
+                        elif value:
+                            _keep(cr, "person", pid, plan.index, value, amounts, statuses)
+                        elif cr.money:
+                            why = _no_amount(value)
+                            misses.append((cr.rule.benefit, "person", pid, plan.index, why))
+                        elif value is not None:
                             _keep(cr, "person", pid, plan.index, value, amounts, statuses)
         months = {plan.index: plan.month for plan in plans}
         return Decision(
@@ -178,7 +247,55 @@ class SingleEvaluator:
                 for (b, e, bid), by_month in sorted(statuses.items())
             ),
             explanations=tuple(traces),
+            spans=self._spans(plans, hid, persons, amounts, misses),
         )
+
+    def _spans(
+        self,
+        plans: tuple[MonthPlan, ...],
+        hid: Id,
+        persons: list[tuple[Id, object]],
+        amounts: dict[tuple[str, str, Id], dict[int, Money]],
+        misses: list[Miss],
+    ) -> tuple[BenefitSpans, ...]:
+        """Every money benefit for every beneficiary, as runs of equal months (what
+        :func:`~fpcore.rules._spans.merge_months` gives, without a tuple per month)."""
+        failed = _reasons_by_key(misses)
+        pids = sorted(pid for pid, _ in persons)
+        out = []
+        for benefit, entity in self._money_benefits:
+            for bid in [hid] if entity == "household" else pids:
+                key = (benefit, entity, bid)
+                paid = amounts.get(key, _NONE_PAID)
+                missed = failed.get(key, _NONE_MISSED)
+                spans: list[Span] = []
+                first = last = plans[0].month
+                amount: Money | None = None
+                why: Failed | None = None
+                for n, plan in enumerate(plans):
+                    now = paid.get(plan.index)
+                    now_why = None if now else missed.get(plan.index, _NO_RULE)
+                    if n and (
+                        (now is not None and now == amount)
+                        or (now_why is not None and why is not None and now_why.same(why))
+                    ):
+                        last = plan.month
+                        continue
+                    if n:
+                        spans.append(_span(first, last, amount, why))
+                    first = last = plan.month
+                    amount, why = now or None, now_why
+                spans.append(_span(first, last, amount, why))
+                out.append(
+                    BenefitSpans(
+                        benefit=benefit,
+                        entity=entity,
+                        beneficiary_id=bid,
+                        household_id=hid,
+                        spans=tuple(spans),
+                    )
+                )
+        return tuple(out)
 
     def _run(
         self,
@@ -189,6 +306,7 @@ class SingleEvaluator:
         hid: Id,
         amounts: dict[tuple[str, str, Id], dict[int, Money]],
         statuses: dict[tuple[str, str, Id], dict[int, str]],
+        misses: list[Miss],
         traces: list[RuleTrace],
     ) -> None:
         """Evaluate a rule recording every value (for the explanation)."""
@@ -198,6 +316,9 @@ class SingleEvaluator:
         value, label = cr.outcome(c, True, f"{entity} {bid}") if applied else (None, None)
         if value is not None:
             _keep(cr, entity, bid, c.index, value, amounts, statuses)
+        if cr.money and not value:
+            why = cr.reasons(values) if not applied else _no_amount(value)
+            misses.append((cr.rule.benefit, entity, bid, c.index, why))
         traces.append(self._trace(cr, c, entity, bid, hid, values, applied, value, label))
 
     def _trace(

@@ -7,7 +7,7 @@ from typing import Any
 from fpcore.rules._parameters import CONFIDENCE
 from fpcore.serialization._schema import _DATE_PATTERN, _MONEY_PATTERN
 
-_DECISION_SCHEMA_VERSION = 1  # fpcore.rules._decision.SCHEMA_VERSION (tested equal)
+_DECISION_SCHEMA_VERSION = 2  # fpcore.rules._decision.SCHEMA_VERSION (tested equal)
 _MONTH_PATTERN = r"^\d{4}-\d{2}$"
 _PERIOD_PATTERN = r"^\d{4}(-\d{2}|Q[1-4]|-\d{2}\.\.\d{4}-\d{2})?$"
 
@@ -15,15 +15,17 @@ _PERIOD_PATTERN = r"^\d{4}(-\d{2}|Q[1-4]|-\d{2}\.\.\d{4}-\d{2})?$"
 def decision_schema() -> dict[str, Any]:
     """The JSON Schema of a decision document, as ``Decision.to_dict()`` writes it.
 
-    Monthly amounts are ``[month, amount]`` pairs; amounts are decimal text, never
-    numbers. ``explanations`` is empty unless the evaluation was asked to explain.
+    Entitlements' monthly amounts are ``[month, amount]`` pairs; ``spans`` give every
+    benefit and beneficiary as objects (``{"first", "last", "monthly"}`` when paid,
+    ``{"first", "last", "failed"}`` when not); amounts are decimal text, never numbers.
+    ``explanations`` is empty unless the evaluation was asked to explain.
 
     Example:
         >>> schema = decision_schema()
         >>> schema["required"]
-        ['schema_version', 'stamp', 'entitlements', 'statuses', 'explanations']
+        ['schema_version', 'stamp', 'entitlements', 'statuses', 'explanations', 'spans']
         >>> sorted(schema["$defs"])[:3]
-        ['Citation', 'ConditionTrace', 'Entitlement']
+        ['BenefitSpans', 'Citation', 'ConditionTrace']
     """
     text = {"type": "string"}
     identifier = {"type": ["integer", "string"]}
@@ -121,6 +123,32 @@ def decision_schema() -> dict[str, Any]:
                 "citation": {"$ref": "#/$defs/Citation"},
             },
         ),
+        "Span": record(
+            "Consecutive months (both ends included) with one outcome: paid with a monthly "
+            "amount, or not paid with the codes of the conditions that did not hold.",
+            {
+                "first": month,
+                "last": month,
+                "monthly": money,
+                "failed": {"type": "array", "items": text, "minItems": 1},
+                "unknown": {
+                    "type": "array",
+                    "items": text,
+                    "description": "failed codes whose value was missing (absent: none)",
+                },
+            },
+            optional=("monthly", "failed", "unknown"),
+        ),
+        "BenefitSpans": record(
+            "One benefit for one beneficiary as spans covering the period in order.",
+            {
+                "benefit": text,
+                "entity": entity,
+                "beneficiary_id": identifier,
+                "household_id": identifier,
+                "spans": listing("Span"),
+            },
+        ),
         "RuleTrace": record(
             "Why a rule did or did not give an outcome, for one beneficiary and month.",
             {
@@ -159,6 +187,7 @@ def decision_schema() -> dict[str, Any]:
             "entitlements": listing("Entitlement"),
             "statuses": listing("Status"),
             "explanations": listing("RuleTrace"),
+            "spans": listing("BenefitSpans"),
         },
     )
     return {

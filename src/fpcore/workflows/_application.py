@@ -319,7 +319,9 @@ class Application:
             rule_entities |= {r.entity for r in policy.rules if r.benefit == self.benefit}
             again = policy.evaluate(self.household_at(index), Month.of(event.on), explain=True)
             again = attrs.evolve(
-                again, stamp=attrs.evolve(again.stamp, fpcore_version=stamp.fpcore_version)
+                again,
+                stamp=attrs.evolve(again.stamp, fpcore_version=stamp.fpcore_version),
+                spans=again.spans if check.spans else (),  # a record from before spans
             )
             if again != check:
                 problems.append(
