@@ -79,19 +79,20 @@ def _with(path: list[str | int], value: Any) -> dict[str, Any]:
         (["entitlements", 0, "beneficiary_id"], [1], "entitlements[0].beneficiary_id"),
         (["entitlements", 0, "beneficiary_id"], True, "entitlements[0].beneficiary_id"),
         (["entitlements", 0, "entity"], "nobody", "entitlements[0].entity"),
-        (["explanations", 0, "entity"], "nobody", "explanations[0].entity"),
+        (["rules", "OCR", "entity"], "nobody", "rules.OCR.entity"),
         (["entitlements", 0, "monthly", 0, 1], "9999.00", "entitlements[0].total"),
         (["entitlements", 0, "monthly", 0, 1], "1e3", "entitlements[0].monthly[0][1]"),
         (["entitlements", 0, "monthly", 0, 0], None, "entitlements[0].monthly[0][0]"),
         (["entitlements", 0, "monthly", 0], "2012-01", "entitlements[0].monthly[0]"),
         (["explanations", 0, "in_force"], 1, "explanations[0].in_force"),
-        (["explanations", 0, "month"], "2012-13", "explanations[0].month"),
-        (
-            ["explanations", 0, "conditions", 0, "value"],
-            None,
-            "explanations[0].conditions[0].value",
-        ),
-        (["explanations", 0, "citations", 0], "a law", "explanations[0].citations[0]"),
+        (["explanations", 0, "first"], "2012-13", "explanations[0].first"),
+        (["explanations", 0, "rank"], -1, "explanations[0].rank"),
+        (["explanations", 0, "rule_id"], "XYZ", "explanations[0].rule_id"),
+        (["explanations", 0, "conditions", 0], None, "explanations[0].conditions[0]"),
+        (["explanations", 0, "conditions", 0], "maybe", "explanations[0].conditions"),
+        (["rules", "OCR", "citations", 0], "a law", "rules.OCR.citations[0]"),
+        (["rules", "OCR", "citations", 0], 99, "rules.OCR.citations[0]"),
+        (["sources", 0, "document"], 7, "sources[0].document"),
         (["stamp", "period"], "٢٠١٢", "stamp.period"),
         (["stamp", "policy_hash"], 5, "stamp.policy_hash"),
         (["stamp", "colour"], "red", "stamp.colour"),
@@ -110,6 +111,19 @@ def test_every_problem_is_listed() -> None:
     data["stamp"].pop("policy_id")
     paths = {p.path for p in _refused(data).problems}
     assert paths >= {"entitlements[0].entity", "explanations[0].applied", "stamp.policy_id"}
+
+
+def test_more_condition_values_than_the_rule_has_conditions() -> None:
+    data = DECISION.to_dict()
+    data["explanations"][0]["conditions"].append("true")
+    assert "explanations[0].conditions[2]" in [p.path for p in _refused(data).problems]
+
+
+def test_a_span_of_the_trace_expands_to_its_months() -> None:
+    data = DECISION.to_dict()
+    assert len(data["explanations"]) < len(DECISION.explanations) / 6
+    data["explanations"][0]["last"] = "9999-12"
+    assert "explanations[0]" in [p.path for p in _refused(data).problems]
 
 
 def test_month_parse_refuses_non_text() -> None:

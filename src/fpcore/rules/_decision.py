@@ -360,7 +360,7 @@ class Decision:
                 }
                 for st in self.statuses
             ],
-            "explanations": [_trace_to_dict(t) for t in self.explanations],
+            **_explanations_to_dict(self.explanations),
             "spans": [
                 {
                     "benefit": b.benefit,
@@ -427,32 +427,102 @@ def _span_to_dict(span: Span) -> dict[str, Any]:
     return out
 
 
-def _trace_to_dict(t: RuleTrace) -> dict[str, Any]:
-    return {
-        "rule_id": t.rule_id,
-        "title_zh": t.title_zh,
-        "title_en": t.title_en,
-        "benefit": t.benefit,
-        "entity": t.entity,
-        "beneficiary_id": t.beneficiary_id,
-        "household_id": t.household_id,
-        "month": str(t.month),
-        "in_force": t.in_force,
-        "applied": t.applied,
-        "outcome": t.outcome,
-        "exception": t.exception,
-        "conditions": [attrs.asdict(c) for c in t.conditions],
-        "values": [list(v) for v in t.values],
-        "parameters": [
-            {
-                "name": p.name,
-                "start": p.start.isoformat(),
-                "value": p.value,
-                "citation": p.citation.to_dict(),
+def _explanations_to_dict(traces: tuple[RuleTrace, ...]) -> dict[str, Any]:
+    """The trace, compactly: what never changes within a rule once (``rules``), every
+    citation once (``sources``, referred to by index), and each rule's trace for a
+    beneficiary as spans of consecutive months with the same content and the same
+    place among the month's traces (``rank``), so that reading expands it back exactly.
+    """
+    sources: dict[Citation, int] = {}
+
+    def cite(c: Citation) -> int:
+        return sources.setdefault(c, len(sources))
+
+    rules: dict[str, dict[str, Any]] = {}
+    metas: dict[str, tuple[tuple[str, str, str, str], ...]] = {}
+    open_spans: dict[tuple[str, Id, int], dict[str, Any]] = {}
+    last_month: dict[tuple[str, Id, int], int] = {}
+    out: list[dict[str, Any]] = []
+    rank = 0
+    month_index: int | None = None
+    for t in traces:
+        if t.month.index != month_index:
+            month_index, rank = t.month.index, 0
+        else:
+            rank += 1
+        meta = tuple((c.code, c.test, c.en, c.zh) for c in t.conditions)
+        known = rules.get(t.rule_id)
+        if known is None:
+            rules[t.rule_id] = known = {
+                "title_zh": t.title_zh,
+                "title_en": t.title_en,
+                "benefit": t.benefit,
+                "entity": t.entity,
+                "citations": [cite(c) for c in t.citations],
+                "conditions": [],
             }
-            for p in t.parameters
-        ],
-        "citations": [c.to_dict() for c in t.citations],
+        if meta and not metas.get(t.rule_id):
+            metas[t.rule_id] = meta
+            known["conditions"] = [
+                {"code": code, "test": test, "en": en, "zh": zh} for code, test, en, zh in meta
+            ]
+        same_rule = (t.title_zh, t.title_en, t.benefit, t.entity) == (
+            known["title_zh"],
+            known["title_en"],
+            known["benefit"],
+            known["entity"],
+        ) and [cite(c) for c in t.citations] == known["citations"]
+        body: dict[str, Any] = {
+            "rule_id": t.rule_id,
+            "beneficiary_id": t.beneficiary_id,
+            "household_id": t.household_id,
+            "rank": rank,
+            "in_force": t.in_force,
+            "applied": t.applied,
+            "outcome": t.outcome,
+            "exception": t.exception,
+            "conditions": [c.value for c in t.conditions]
+            if not meta or meta == metas.get(t.rule_id)
+            else [attrs.asdict(c) for c in t.conditions],
+            "values": [list(v) for v in t.values],
+            "parameters": [
+                {
+                    "name": p.name,
+                    "start": p.start.isoformat(),
+                    "value": p.value,
+                    "citation": cite(p.citation),
+                }
+                for p in t.parameters
+            ],
+        }
+        if not same_rule:  # a hand-made decision: the rule's own parts in full
+            body["rule"] = {
+                "title_zh": t.title_zh,
+                "title_en": t.title_en,
+                "benefit": t.benefit,
+                "entity": t.entity,
+                "citations": [cite(c) for c in t.citations],
+            }
+        key = (t.rule_id, t.beneficiary_id, rank)
+        span = open_spans.get(key)
+        if (
+            span is not None
+            and last_month.get(key) == t.month.index - 1
+            and all(span[k] == v for k, v in body.items())
+        ):
+            span["last"] = str(t.month)
+            last_month[key] = t.month.index
+            continue
+        span = {"first": str(t.month), "last": str(t.month), **body}
+        open_spans[key] = span
+        last_month[key] = t.month.index
+        out.append(span)
+    if not traces:
+        return {"explanations": []}
+    return {
+        "rules": rules,
+        "sources": [c.to_dict() for c in sources],
+        "explanations": out,
     }
 
 
@@ -769,6 +839,170 @@ def _read_benefit_spans(r: _Reader, value: object, path: str) -> BenefitSpans | 
     )
 
 
+def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
+    """The trace written by :func:`_explanations_to_dict`, expanded month by month."""
+    sources = []
+    for index, item in enumerate(r.items(d.get("sources", []), "sources")):
+        sources.append(r.citation(item, f"sources[{index}]"))
+
+    def cited(value: object, path: str) -> Citation | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            r.bad(path, f"expected the index of a source, got {_kind(value)}")
+            return None
+        if not 0 <= value < len(sources) or sources[value] is None:
+            r.bad(path, f"{value} is not the index of a source")
+            return None
+        return sources[value]
+
+    def rule_parts(value: object, path: str, conditions: bool) -> dict[str, Any] | None:
+        keys = ("title_zh", "title_en", "benefit", "entity", "citations")
+        data = r.fields(value, path, (*keys, "conditions") if conditions else keys)
+        if data is None:
+            return None
+        found: dict[str, Any] = {
+            k: r.text(data[k], _at(path, k)) for k in ("title_zh", "title_en", "benefit")
+        }
+        found["entity"] = r.entity(data["entity"], _at(path, "entity"))
+        citations = [
+            cited(c, f"{_at(path, 'citations')}[{i}]")
+            for i, c in enumerate(r.items(data["citations"], _at(path, "citations")))
+        ]
+        found["citations"] = tuple(c for c in citations if c is not None)
+        if conditions:
+            metas = []
+            for i, item in enumerate(r.items(data["conditions"], _at(path, "conditions"))):
+                at = f"{_at(path, 'conditions')}[{i}]"
+                c = r.fields(item, at, ("code", "test", "en", "zh"))
+                if c is not None:
+                    metas.append(
+                        tuple(r.text(c[k], _at(at, k)) for k in ("code", "test", "en", "zh"))
+                    )
+            found["conditions"] = metas
+        return found
+
+    rules: dict[str, dict[str, Any]] = {}
+    given = d.get("rules", {})
+    if not isinstance(given, Mapping):
+        r.bad("rules", f"expected an object, got {_kind(given)}")
+        given = {}
+    for rule_id, value in given.items():
+        parts = rule_parts(value, _at("rules", str(rule_id)), True)
+        if parts is not None:
+            rules[str(rule_id)] = parts
+    expanded: list[tuple[int, int, RuleTrace]] = []
+    keys = (
+        "first",
+        "last",
+        "rule_id",
+        "beneficiary_id",
+        "household_id",
+        "rank",
+        "in_force",
+        "applied",
+        "outcome",
+        "exception",
+        "conditions",
+        "values",
+        "parameters",
+    )
+    for index, item in enumerate(r.items(d["explanations"], "explanations")):
+        path = f"explanations[{index}]"
+        t = r.fields(item, path, keys, ("rule",))
+        if t is None:
+            continue
+        rule_id = r.text(t["rule_id"], _at(path, "rule_id"))
+        rule = rules.get(rule_id)
+        if rule is None:
+            r.bad(_at(path, "rule_id"), f"{shown(rule_id)} is not among the rules")
+            continue
+        own = rule_parts(t["rule"], _at(path, "rule"), False) if "rule" in t else rule
+        if own is None:
+            continue
+        conditions = []
+        for i, item in enumerate(r.items(t["conditions"], _at(path, "conditions"))):
+            at = f"{_at(path, 'conditions')}[{i}]"
+            if isinstance(item, str):
+                if i >= len(rule["conditions"]):
+                    r.bad(at, f"rule {rule_id} has {len(rule['conditions'])} conditions")
+                    continue
+                code, test, en, zh = rule["conditions"][i]
+                conditions.append(ConditionTrace(code=code, test=test, value=item, en=en, zh=zh))
+                continue
+            c = r.fields(item, at, ("code", "test", "value", "en", "zh"))
+            if c is not None:
+                texts = {k: r.text(c[k], _at(at, k)) for k in ("code", "test", "value", "en", "zh")}
+                conditions.append(ConditionTrace(**texts))
+        for condition in conditions:
+            if condition.value not in ("true", "false", "null"):
+                r.bad(
+                    _at(path, "conditions"),
+                    f"{shown(condition.value)} is not true, false or null",
+                )
+        values = []
+        for i, item in enumerate(r.items(t["values"], _at(path, "values"))):
+            at = f"{_at(path, 'values')}[{i}]"
+            pair = r.pair(item, at)
+            if pair is not None:
+                values.append((r.text(pair[0], f"{at}[0]"), r.text(pair[1], f"{at}[1]")))
+        parameters = []
+        for i, item in enumerate(r.items(t["parameters"], _at(path, "parameters"))):
+            at = f"{_at(path, 'parameters')}[{i}]"
+            p = r.fields(item, at, ("name", "start", "value", "citation"))
+            if p is None:
+                continue
+            start = r.parsed(_day, p["start"], _at(at, "start"))
+            citation = cited(p["citation"], _at(at, "citation"))
+            if start is not None and citation is not None:
+                parameters.append(
+                    ParameterUse(
+                        name=r.text(p["name"], _at(at, "name")),
+                        start=start,
+                        value=r.text(p["value"], _at(at, "value")),
+                        citation=citation,
+                    )
+                )
+        first = r.parsed(Month.parse, t["first"], _at(path, "first"))
+        last = r.parsed(Month.parse, t["last"], _at(path, "last"))
+        rank = t["rank"]
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
+            r.bad(_at(path, "rank"), f"expected a whole number from 0, got {_kind(rank)}")
+            continue
+        if first is None or last is None:
+            continue
+        if last.index < first.index:
+            r.bad(path, f"ends ({last}) before it starts ({first})")
+            continue
+        if last.index - first.index >= _MAX_TRACE_MONTHS:
+            r.bad(path, f"covers more than {_MAX_TRACE_MONTHS} months")
+            continue
+        common = {
+            "rule_id": rule_id,
+            "title_zh": own["title_zh"],
+            "title_en": own["title_en"],
+            "benefit": own["benefit"],
+            "entity": own["entity"],
+            "beneficiary_id": r.id(t["beneficiary_id"], _at(path, "beneficiary_id")),
+            "household_id": r.id(t["household_id"], _at(path, "household_id")),
+            "in_force": r.flag(t["in_force"], _at(path, "in_force")),
+            "applied": r.flag(t["applied"], _at(path, "applied")),
+            "outcome": r.optional_text(t["outcome"], _at(path, "outcome")),
+            "exception": r.optional_text(t["exception"], _at(path, "exception")),
+            "conditions": tuple(conditions),
+            "values": tuple(values),
+            "parameters": tuple(parameters),
+            "citations": own["citations"],
+        }
+        for index_ in range(first.index, last.index + 1):
+            month = Month.from_index(index_)
+            expanded.append((index_, rank, RuleTrace(month=month, **common)))
+    expanded.sort(key=lambda found: (found[0], found[1]))
+    return [trace for _, _, trace in expanded]
+
+
+_MAX_TRACE_MONTHS = 12 * 200
+"""A trace span longer than this is refused (a bound on what a document may expand to)."""
+
+
 def _read_decision(data: object) -> Decision:
     r = _Reader()
     if not isinstance(data, Mapping):
@@ -781,7 +1015,10 @@ def _read_decision(data: object) -> Decision:
             f"(expected {SCHEMA_VERSION}, or 1)",
         )
     keys = ("schema_version", "stamp", "entitlements", "statuses", "explanations")
-    d = r.fields(data, "", (*keys, "spans") if version != 1 else keys)
+    if version == 1:
+        d = r.fields(data, "", keys)
+    else:
+        d = r.fields(data, "", (*keys, "spans"), ("rules", "sources"))
     stamp = None
     s = (
         r.fields(
@@ -809,8 +1046,11 @@ def _read_decision(data: object) -> Decision:
             entitlements.append(_read_entitlement(r, item, f"entitlements[{index}]"))
         for index, item in enumerate(r.items(d["statuses"], "statuses")):
             statuses.append(_read_status(r, item, f"statuses[{index}]"))
-        for index, item in enumerate(r.items(d["explanations"], "explanations")):
-            explanations.append(_read_trace(r, item, f"explanations[{index}]"))
+        if version == 1:
+            for index, item in enumerate(r.items(d["explanations"], "explanations")):
+                explanations.append(_read_trace(r, item, f"explanations[{index}]"))
+        else:
+            explanations.extend(_read_compact_trace(r, d))
         if "spans" in d:
             for index, item in enumerate(r.items(d["spans"], "spans")):
                 spans.append(_read_benefit_spans(r, item, f"spans[{index}]"))

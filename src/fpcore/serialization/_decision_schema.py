@@ -18,20 +18,23 @@ def decision_schema() -> dict[str, Any]:
     Entitlements' monthly amounts are ``[month, amount]`` pairs; ``spans`` give every
     benefit and beneficiary as objects (``{"first", "last", "monthly"}`` when paid,
     ``{"first", "last", "failed"}`` when not); amounts are decimal text, never numbers.
-    ``explanations`` is empty unless the evaluation was asked to explain.
+    ``explanations`` is empty unless the evaluation was asked to explain; then it holds
+    spans of each rule's trace for a beneficiary, with what a rule's trace repeats given
+    once under ``rules`` and every citation once under ``sources``.
 
     Example:
         >>> schema = decision_schema()
         >>> schema["required"]
         ['schema_version', 'stamp', 'entitlements', 'statuses', 'explanations', 'spans']
         >>> sorted(schema["$defs"])[:3]
-        ['BenefitSpans', 'Citation', 'ConditionTrace']
+        ['BenefitSpans', 'Citation', 'Condition']
     """
     text = {"type": "string"}
     identifier = {"type": ["integer", "string"]}
     month = {"type": "string", "pattern": _MONTH_PATTERN}
     money = {"type": "string", "pattern": _MONEY_PATTERN, "description": "yuan, e.g. 10.50"}
     entity = {"enum": ["person", "household"]}
+    source = {"type": "integer", "minimum": 0, "description": "index in sources"}
 
     def record(
         description: str, properties: dict[str, Any], optional: tuple[str, ...] = ()
@@ -104,8 +107,12 @@ def decision_schema() -> dict[str, Any]:
             },
             optional=("article", "issued_by", "url", "confidence"),
         ),
+        "Condition": record(
+            "A condition of a rule: its code, test and wording.",
+            {"code": text, "test": text, "en": text, "zh": text},
+        ),
         "ConditionTrace": record(
-            "A condition of a rule and its value (true, false or null).",
+            "A condition and its value, in full (only where it differs from its rule's).",
             {
                 "code": text,
                 "test": text,
@@ -120,7 +127,28 @@ def decision_schema() -> dict[str, Any]:
                 "name": text,
                 "start": {"type": "string", "format": "date", "pattern": _DATE_PATTERN},
                 "value": text,
-                "citation": {"$ref": "#/$defs/Citation"},
+                "citation": source,
+            },
+        ),
+        "Rule": record(
+            "What a rule's trace repeats: titles, benefit, entity, citations, conditions.",
+            {
+                "title_zh": text,
+                "title_en": text,
+                "benefit": text,
+                "entity": entity,
+                "citations": {"type": "array", "items": source},
+                "conditions": listing("Condition"),
+            },
+        ),
+        "RuleParts": record(
+            "A rule's own parts where a trace differs from its rule's (hand-made decisions).",
+            {
+                "title_zh": text,
+                "title_en": text,
+                "benefit": text,
+                "entity": entity,
+                "citations": {"type": "array", "items": source},
             },
         ),
         "Span": record(
@@ -149,22 +177,31 @@ def decision_schema() -> dict[str, Any]:
                 "spans": listing("Span"),
             },
         ),
-        "RuleTrace": record(
-            "Why a rule did or did not give an outcome, for one beneficiary and month.",
+        "TraceSpan": record(
+            "Why a rule did or did not give an outcome for one beneficiary, over "
+            "consecutive months with the same trace; rank is its place among each month's "
+            "traces.",
             {
+                "first": month,
+                "last": month,
                 "rule_id": text,
-                "title_zh": text,
-                "title_en": text,
-                "benefit": text,
-                "entity": entity,
                 "beneficiary_id": identifier,
                 "household_id": identifier,
-                "month": month,
+                "rank": {"type": "integer", "minimum": 0},
                 "in_force": {"type": "boolean"},
                 "applied": {"type": "boolean"},
                 "outcome": {"type": ["string", "null"]},
                 "exception": {"type": ["string", "null"]},
-                "conditions": listing("ConditionTrace"),
+                "conditions": {
+                    "type": "array",
+                    "description": "the values of the rule's conditions, in order",
+                    "items": {
+                        "anyOf": [
+                            {"enum": ["true", "false", "null"]},
+                            {"$ref": "#/$defs/ConditionTrace"},
+                        ]
+                    },
+                },
                 "values": {
                     "type": "array",
                     "items": {
@@ -175,8 +212,9 @@ def decision_schema() -> dict[str, Any]:
                     },
                 },
                 "parameters": listing("ParameterUse"),
-                "citations": listing("Citation"),
+                "rule": {"$ref": "#/$defs/RuleParts"},
             },
+            optional=("rule",),
         ),
     }
     top = record(
@@ -186,9 +224,20 @@ def decision_schema() -> dict[str, Any]:
             "stamp": {"$ref": "#/$defs/Stamp"},
             "entitlements": listing("Entitlement"),
             "statuses": listing("Status"),
-            "explanations": listing("RuleTrace"),
+            "explanations": listing("TraceSpan"),
             "spans": listing("BenefitSpans"),
+            "rules": {
+                "type": "object",
+                "description": "by rule id (with explanations)",
+                "additionalProperties": {"$ref": "#/$defs/Rule"},
+            },
+            "sources": {
+                "type": "array",
+                "description": "every citation once, referred to by index (with explanations)",
+                "items": {"$ref": "#/$defs/Citation"},
+            },
         },
+        optional=("rules", "sources"),
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
