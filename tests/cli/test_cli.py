@@ -69,6 +69,16 @@ def test_validate_reports_unreadable_and_malformed_files(tmp_path: Path) -> None
     assert "Traceback" not in result.output
 
 
+def test_schema_prints_the_decision_schema() -> None:
+    result = runner.invoke(app, ["schema", "decision"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "fpcore Decision document"
+    assert schema["properties"]["schema_version"] == {"const": 2}
+    refused = runner.invoke(app, ["schema", "notice"])
+    assert refused.exit_code == 2
+
+
 def test_schema_prints_the_household_schema() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0

@@ -104,7 +104,7 @@ def test_openapi_is_built_from_the_served_schemas(
     components = openapi["components"]["schemas"]
     assert components["Household"] == relocated(household["$defs"]["Household"])
     assert components["HouseholdDocument"]["required"] == household["required"]
-    assert components["RuleTrace"] == relocated(decision_schema()["$defs"]["RuleTrace"])
+    assert components["TraceSpan"] == relocated(decision_schema()["$defs"]["TraceSpan"])
 
 
 def test_policies(client: httpx.Client, openapi: dict[str, Any]) -> None:

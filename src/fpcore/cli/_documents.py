@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -79,13 +80,23 @@ def validate(
         raise typer.Exit(code=EXIT_REFUSED)
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of the household document."""
-    from fpcore.model import Household
-    from fpcore.serialization import json_schema
+class _SchemaOf(enum.StrEnum):
+    household = "household"
+    decision = "decision"
 
-    typer.echo(json.dumps(json_schema(Household), ensure_ascii=False, indent=2))
+
+@app.command()
+def schema(
+    document: Annotated[
+        _SchemaOf, typer.Argument(help="which document: household or decision")
+    ] = _SchemaOf.household,
+) -> None:
+    """Print the JSON Schema of the household document (or of the decision document)."""
+    from fpcore.model import Household
+    from fpcore.serialization import decision_schema, json_schema
+
+    found = json_schema(Household) if document is _SchemaOf.household else decision_schema()
+    typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 @app.command()
