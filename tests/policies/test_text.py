@@ -3,6 +3,7 @@ citations once (issue 11)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -87,3 +88,28 @@ def test_english_text_is_english() -> None:
     assert not re.search(r"[\u4e00-\u9fff]", body), body
     assert "Only-child parents' reward (the household)" in text
     assert "not paid: the only child has passed the month of the 18th birthday" in text
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _stable(decision: Decision, text: str) -> str:
+    """The text without what changes with any release or policy edit: the program's
+    version and the policy's hash."""
+    s = decision.stamp
+    return text.replace(f"sha256:{s.short_hash}", "sha256:<hash>").replace(
+        f"fpcore {s.fpcore_version}", "fpcore <version>"
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("explain", [False, True])
+def test_golden_texts_of_the_example(lang: str, explain: bool) -> None:
+    """The example household's 2017 decision as a clerk reads it. After a deliberate change,
+    rewrite the files with FPCORE_UPDATE_GOLDEN=1 and review the diff."""
+    decision = _example_2017(explain)
+    text = _stable(decision, decision.to_text(lang)) + "\n"  # type: ignore[arg-type]
+    path = GOLDEN / f"household-2017{'-explained' if explain else ''}.{lang}.txt"
+    if os.environ.get("FPCORE_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
