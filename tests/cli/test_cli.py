@@ -84,3 +84,28 @@ def test_schema_prints_the_household_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert schema["properties"]["schema_version"] == {"const": 2}
+
+
+def test_replay_says_identical_or_what_differs(tmp_path: Path) -> None:
+    import fpcore.policies as policies
+    from fpcore.periods import Year
+
+    household = tmp_path / "household.json"
+    household.write_text(dumps(sample_household()), encoding="utf-8")
+    decision = tmp_path / "decision.json"
+    made = policies.get("county").evaluate(sample_household(), Year(2008), explain=True)
+    decision.write_text(made.to_json(), encoding="utf-8")
+    same = runner.invoke(app, ["replay", str(decision), str(household)])
+    assert same.exit_code == 0, same.output
+    assert same.output.strip() == "identical"
+    other = policies.get("national").evaluate(sample_household(), Year(2008))
+    stamped = other.to_dict()
+    stamped["stamp"]["policy_id"] = "county"  # recorded under another county policy
+    decision.write_text(json.dumps(stamped), encoding="utf-8")
+    differs = runner.invoke(app, ["replay", str(decision), str(household)])
+    assert differs.exit_code == 1
+    assert "the policy changed" in differs.output
+    assert "only_child_reward for HN-0001: recorded 120.00" in differs.output
+    missing = runner.invoke(app, ["replay", str(tmp_path / "none.json"), str(household)])
+    assert missing.exit_code == 1
+    assert "Traceback" not in missing.output

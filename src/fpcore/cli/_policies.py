@@ -67,6 +67,36 @@ def evaluate(
     out.print(table)
 
 
+@app.command()
+def replay(
+    decision: Annotated[Path, typer.Argument(help="a decision JSON document")],
+    household: Annotated[Path, typer.Argument(help="its household JSON document (- for stdin)")],
+) -> None:
+    """Evaluate a recorded decision's household again: identical, or what differs and why
+    (exits 1 when it differs)."""
+    from fpcore.cli._documents import read_household
+    from fpcore.errors import FpcoreError, InvalidInput
+    from fpcore.policies import get, list_policies
+    from fpcore.rules import Decision
+
+    try:
+        recorded = Decision.from_json(decision.read_bytes())
+        found = read_household(household)
+    except OSError as error:
+        refuse(f"cannot read {plain(str(decision))}: {plain(error.strerror or str(error))}")
+    except InvalidInput as error:
+        refuse(error)
+    policy_id = recorded.stamp.policy_id
+    policy = get(policy_id) if policy_id in list_policies() else None
+    try:
+        result = recorded.verify(found, policy)
+    except FpcoreError as error:
+        refuse(error)
+    typer.echo(str(result))
+    if not result.identical:
+        raise typer.Exit(code=1)
+
+
 @policies_app.command("list")
 def list_command() -> None:
     """The named policy versions."""

@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 import pendulum
@@ -23,10 +23,14 @@ __all__ = [
     "Decision",
     "Entitlement",
     "ParameterUse",
+    "Replay",
     "RuleTrace",
     "Stamp",
     "Status",
 ]
+
+if TYPE_CHECKING:
+    from fpcore.rules._policy import Policy
 
 SCHEMA_VERSION = 2
 """2 adds ``spans``; a version 1 document (no spans) still reads."""
@@ -142,6 +146,47 @@ class RuleTrace:
     def failed(self) -> tuple[str, ...]:
         """Codes of the conditions that did not hold ("why not")."""
         return tuple(c.code for c in self.conditions if not c.met)
+
+
+@attrs.frozen(kw_only=True)
+class Replay:
+    """What evaluating a decision's household again gives (:meth:`Decision.verify`).
+
+    ``identical`` when the new decision equals the recorded one (the fpcore version
+    aside); otherwise ``differences`` names each benefit and beneficiary whose spans
+    changed, and ``policy_changed`` says whether the policy is another one than the
+    recorded (its content hash differs) or the same, so the input changed.
+    """
+
+    identical: bool
+    policy_changed: bool
+    recorded_hash: str
+    replayed_hash: str
+    differences: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.identical:
+            return "identical"
+        cause = (
+            f"the policy changed (sha256:{_short(self.recorded_hash)} -> "
+            f"sha256:{_short(self.replayed_hash)})"
+            if self.policy_changed
+            else "same policy: the input changed"
+        )
+        return "\n".join(["differs: " + cause, *(f"  {d}" for d in self.differences)])
+
+
+def _short(content_hash: str) -> str:
+    return content_hash.partition(":")[2][:12] or content_hash[:12]
+
+
+def _spans_text(spans: tuple[Span, ...]) -> str:
+    parts = []
+    for s in spans:
+        what = str(s.monthly) if s.monthly is not None else "/".join(s.failed)
+        when = str(s.first) if s.first == s.last else f"{s.first}..{s.last}"
+        parts.append(f"{when} {what}")
+    return ", ".join(parts) or "nothing"
 
 
 @attrs.frozen(kw_only=True)
@@ -281,6 +326,72 @@ class Decision:
                 met = (c.code for c in t.conditions if c.met)
                 out[key] = tuple(dict.fromkeys((*out.get(key, ()), *met)))
         return out
+
+    def verify(self, household: object, policy: Policy | None = None) -> Replay:
+        """Evaluate the household again for the same period and compare.
+
+        Args:
+            household: the input the decision was made for (or a changed one).
+            policy: the policy to evaluate under; by default the one that made the
+                decision, found by its content hash among the policies used in this
+                process.
+
+        Raises:
+            UnknownName: no policy given, and none with the recorded hash is loaded.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> county = policies.get("county")
+            >>> d = county.evaluate(sample_household(), Year(2008))
+            >>> print(d.verify(sample_household()))
+            identical
+            >>> national = policies.get("national")
+            >>> print(d.verify(sample_household(), national))  # doctest: +ELLIPSIS
+            differs: the policy changed (sha256:... -> sha256:...)
+              ...
+        """
+        from fpcore.rules._text import known_policy
+
+        recorded = self.stamp.policy_hash
+        chosen = policy if policy is not None else known_policy(recorded)
+        if chosen is None:
+            raise UnknownName("policy with content hash", recorded)
+        again = chosen.evaluate(household, self.stamp.period, explain=bool(self.explanations))
+        again = attrs.evolve(
+            again, stamp=attrs.evolve(again.stamp, fpcore_version=self.stamp.fpcore_version)
+        )
+        changed = chosen.content_hash != recorded
+        if again == self:
+            return Replay(
+                identical=True,
+                policy_changed=False,
+                recorded_hash=recorded,
+                replayed_hash=chosen.content_hash,
+            )
+        before = {(b.benefit, b.beneficiary_id): b.spans for b in self.spans}
+        after = {(b.benefit, b.beneficiary_id): b.spans for b in again.spans}
+        differences = []
+        for key in sorted(before.keys() | after.keys(), key=str):
+            old, new = before.get(key, ()), after.get(key, ())
+            if old != new:
+                benefit, who = key
+                total_old = sum((s.total for s in old), ZERO)
+                total_new = sum((s.total for s in new), ZERO)
+                differences.append(
+                    f"{benefit} for {who}: recorded {total_old} ({_spans_text(old)}), "
+                    f"now {total_new} ({_spans_text(new)})"
+                )
+        if not differences:
+            differences.append("the entitlements and their reasons are the same")
+        return Replay(
+            identical=False,
+            policy_changed=changed,
+            recorded_hash=recorded,
+            replayed_hash=chosen.content_hash,
+            differences=tuple(differences),
+        )
 
     # --- text ----------------------------------------------------------------------
     def to_text(self, lang: Literal["en", "zh"] = "en") -> str:

@@ -106,6 +106,7 @@ _FIXED = {
 
 _LOCK = threading.Lock()
 _GLOSSARIES: dict[str, Glossary] = {}
+_POLICIES: dict[str, Policy] = {}
 _MAX_GLOSSARIES = 256
 
 
@@ -118,7 +119,14 @@ def remember(policy: Policy) -> None:
     with _LOCK:
         if len(_GLOSSARIES) >= _MAX_GLOSSARIES:
             _GLOSSARIES.clear()
+            _POLICIES.clear()
         _GLOSSARIES[key] = glossary
+        _POLICIES[key] = policy
+
+
+def known_policy(content_hash: str) -> Policy | None:
+    """The policy with this content hash, if one made a decision in this process."""
+    return _POLICIES.get(content_hash)
 
 
 def glossary_of(decision: Decision) -> Glossary | None:
