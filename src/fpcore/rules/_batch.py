@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from functools import reduce
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -147,12 +148,17 @@ class _Memo:
 
     A fact's columnar expression is built for each month; when two months build the
     same expression (compared by its serialisation), its values over the same table
-    are the same, so they are computed once.
+    are the same, so they are computed once. Only values the next month will read
+    again are kept (its expression is built too, and compared), and a value no month
+    read in the month just evaluated is dropped (:meth:`end_month`): month-dependent
+    columns never accumulate, so memory does not grow with the number of months.
     """
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    def __init__(self, months: Sequence[Month]) -> None:
+        self.enabled = len(months) > 1
+        self.following = dict(pairwise(months))
         self.values: dict[tuple[str, ...], pl.Series] = {}
+        self.used: set[tuple[str, ...]] = set()
 
     def signature(self, *parts: str, expr: pl.Expr) -> tuple[str, ...] | None:
         if not self.enabled:
@@ -161,6 +167,35 @@ class _Memo:
             return (*parts, expr.meta.serialize(format="json"))
         except Exception:  # an expression polars cannot serialise: computed every month
             return None
+
+    def get(self, sig: tuple[str, ...] | None) -> pl.Series | None:
+        """The value stored under ``sig`` (marked as read this month), or None."""
+        if sig is None:
+            return None
+        found = self.values.get(sig)
+        if found is not None:
+            self.used.add(sig)
+        return found
+
+    def keep(
+        self, sig: tuple[str, ...] | None, f: Fact[Any], month: Month, value: pl.Series
+    ) -> None:
+        """Store ``value`` if the next month of the period builds the same expression."""
+        if sig is None:
+            return
+        following = self.following.get(month)
+        if following is None:
+            return
+        again = self.signature(*sig[:-1], expr=_columnar(f, following))
+        if again == sig:
+            self.values[sig] = value
+            self.used.add(sig)
+
+    def end_month(self) -> None:
+        """Drop the values no fact read or stored in the month just evaluated."""
+        for sig in [s for s in self.values if s not in self.used]:
+            del self.values[sig]
+        self.used.clear()
 
 
 def _aggregate_grouped(
@@ -377,8 +412,9 @@ def _aggregate_table(
             continue
         expr = _columnar(f, month)
         sig = memo.signature(over, key, f.key(), expr=expr)
-        if sig is not None and sig in memo.values:
-            columns.append(memo.values[sig])
+        cached = memo.get(sig)
+        if cached is not None:
+            columns.append(cached)
         else:
             todo[f.key()] = (f, expr, sig)
     if todo:
@@ -408,8 +444,7 @@ def _aggregate_table(
         del values
         for plan, sig in plans.values():
             series = _to_series(plan, reduced, segments)
-            if sig is not None:
-                memo.values[sig] = series
+            memo.keep(sig, plan.fact, month, series)
             columns.append(series)
     if grouped:
         columns.extend(_aggregate_grouped(pop, over, key, entity_table, grouped, month))
@@ -798,7 +833,7 @@ def evaluate_table(policy: Policy, pop: Population, period: Period) -> Entitleme
     """Evaluate a policy over population tables for a period (see ``Policy.evaluate_table``)."""
     months = list(period.months())
     accumulate = len(months) > 1
-    memo = _Memo(accumulate)
+    memo = _Memo(months)
     totals = {"person": _Totals(), "household": _Totals()}
     statuses: list[pl.DataFrame] = []
     settings = policy.settings_in_force()
@@ -838,6 +873,7 @@ def evaluate_table(policy: Policy, pop: Population, period: Period) -> Entitleme
                 totals["person"].add(b, result[f"__benefit_{b}"].to_numpy(), accumulate)
             statuses.extend(_statuses_of(result, p_rules, status_rules, "person"))
             del result
+        memo.end_month()
     person_ids = {PERSON_KEY: pop.persons[PERSON_KEY], HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY]}
     status_frame = (
         _count_statuses(pl.concat(statuses), not accumulate)
