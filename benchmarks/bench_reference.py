@@ -1,0 +1,558 @@
+"""fpcore's batch evaluator against a hand-written numpy reference of the same rules.
+
+The reference below computes the county policy (``fpcore.policies.get("county")``, its
+default settings: only-child reward with the county's double fee, Shandong's reward
+assistance "since 1973" on each person's own children, special assistance) directly
+from the population tables of :mod:`fpcore.tables`, with numpy arrays and segment
+reductions, month by month. It reads the same parameter values from the policy. In the
+same run, on a synthetic county, the benchmark:
+
+1. checks that fpcore's batch result equals the reference to the fen (amount and
+   months paid, per beneficiary and benefit), for a month and for a year;
+2. times both (median of runs) and prints fpcore / numpy ratios; fpcore is timed on a
+   ``Population`` kept across calls (its household layout is cached) and on a fresh
+   one; the reference's arrays are prepared once, untimed;
+3. with ``--scaling``, measures seconds and peak memory for each population size and
+   period in a child process each (peak RSS, ``VmHWM``, above the RSS after building
+   the tables and a warm-up) and writes the table to ``docs/scaling.md``;
+4. with ``--profile``, prints where fpcore's time goes for a month and a year
+   (cProfile, grouped by function).
+
+Run: ``python benchmarks/bench_reference.py [--households N] [--runs R] [--year-runs R]
+[--year Y] [--scaling 50000,518000] [--profile]``. A benchmark reports; it never fails (an error
+is printed, and the exit status stays 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SCALING_DOC = ROOT / "docs" / "scaling.md"
+YEAR = 2014  # every rule in force; special assistance differs by hukou from 2014 (--year)
+TARGET_MONTH_RATE = 30e6  # persons per second, one month at 1 M people
+TARGET_YEAR_RATIO = 2.0  # a year costs at most twice a month
+TARGET_MONTH_MIB = 150.0  # memory added by a month at 1 M people
+NEVER = np.iinfo(np.int32).max  # a missing month index that means "never" (no death...)
+
+
+# --- the numpy reference ---------------------------------------------------------------
+
+
+class _Segments:
+    """Rows of a table sorted by an entity key ``0..n-1``: segment reductions."""
+
+    def __init__(self, keys: np.ndarray, n: int) -> None:
+        self.keys, self.n = keys, n
+        if keys.size and not bool((keys[1:] >= keys[:-1]).all()):
+            raise ValueError("table is not sorted by its key")
+        cut = np.flatnonzero(np.diff(keys)) + 1
+        self.starts = np.concatenate(([0], cut)) if keys.size else keys[:0]
+        self.ids = keys[self.starts] if keys.size else keys[:0]
+
+    def count(self, rows: np.ndarray) -> np.ndarray:
+        """How many rows hold (``rows`` boolean), per entity."""
+        return np.bincount(self.keys[rows], minlength=self.n)
+
+    def max(self, values: np.ndarray, neutral: int) -> np.ndarray:
+        out = np.full(self.n, neutral, dtype=values.dtype)
+        if self.starts.size:
+            out[self.ids] = np.maximum.reduceat(values, self.starts)
+        return out
+
+    def min(self, values: np.ndarray, neutral: int) -> np.ndarray:
+        return -self.max(-values, -neutral)
+
+
+def _int(table: Any, name: str, missing: int = NEVER) -> np.ndarray:
+    """A month-index (or day) column as int32, missing as ``missing``."""
+    column = table[name].to_physical().fill_null(missing)
+    return np.asarray(column.to_numpy(), dtype=np.int32)
+
+
+def _bool(table: Any, name: str) -> np.ndarray:
+    return np.asarray(table[name].fill_null(False).to_numpy(), dtype=np.bool_)
+
+
+class Reference:
+    """The county policy by hand, over numpy arrays prepared once from the tables."""
+
+    def __init__(self, tables: dict[str, Any], policy: Any) -> None:
+        import polars as pl
+
+        self.policy = policy
+        homes, persons = tables["households"], tables["persons"]
+        self.n_h, self.n_p = homes.height, persons.height
+        assert np.array_equal(homes["household_id"].to_numpy(), np.arange(self.n_h))
+        assert np.array_equal(persons["person_id"].to_numpy(), np.arange(self.n_p))
+        self.h = {
+            "certificate": _int(homes, "certificate_index"),
+            "returned": _int(homes, "certificate_return_index"),
+            "certificate_day": _int(homes, "certificate_date"),
+            "waiver": _int(homes, "waiver_index"),
+        }
+        p = self.p = {
+            "household": persons["household_id"].to_numpy().astype(np.intp),
+            "female": _bool(persons, "is_female"),
+            "birth_day": _int(persons, "birth_date"),
+            "death": _int(persons, "death_index"),
+            "age49": _int(persons, "age49_index"),
+            "age60": _int(persons, "age60_index"),
+        }
+        p["woman_death"] = np.where(p["female"], p["death"], NEVER)
+        kids = tables["children"]
+        self.kids = _Segments(kids["household_id"].to_numpy(), self.n_h)
+        self.k = {
+            "join": _int(kids, "join_index"),
+            "death": _int(kids, "death_index"),
+            "adult": _int(kids, "adult_index"),
+            "birth_day": _int(kids, "birth_date"),
+        }
+        own = tables["parenthood"]
+        self.own = _Segments(own["person_id"].to_numpy(), self.n_p)
+        self.o = {
+            "join": _int(own, "join_index"),
+            "death": _int(own, "death_index"),
+            "female": _bool(own, "is_female"),
+            "siblings": _int(own, "siblings_alive_at_join", 0) + 1,
+        }
+        out = ~np.asarray(own["within_policy"].fill_null(True).to_numpy(), dtype=np.bool_)
+        self.o["out_of_policy"] = out
+        out_since_1973 = out & (_int(own, "birth_index") >= 1973 * 12)
+        self.p["out_since_1973"] = self.own.count(out_since_1973)
+        spells = tables["hukou_spells"]
+        self.spell_p = _Segments(spells["person_id"].to_numpy(), self.n_p)
+        self.spell_h = _Segments(spells["household_id"].to_numpy(), self.n_h)
+        self.s = {
+            "start": _int(spells, "start_index"),
+            "end": _int(spells, "end_index"),
+            "rural": _bool(spells, "rural"),
+        }
+        dis = tables["parent_disabilities"]
+        self.dis = _Segments(dis["person_id"].to_numpy(), self.n_p)
+        self.d = {
+            "grade": _int(dis, "grade"),
+            "issued": _int(dis, "issued_index"),
+            "cancelled": _int(dis, "cancelled_index"),
+            "join": _int(dis, "child_join_index"),
+            "death": _int(dis, "child_death_index"),
+        }
+        conf = tables["confirmations"].filter(pl.col("benefit") == "special_assistance")
+        self.conf = _Segments(conf["person_id"].to_numpy(), self.n_p)
+        self.c = {"confirmed": _int(conf, "confirmed_index")}
+        # household facts that do not depend on the month
+        self.h["earliest_parent_day"] = _Segments(p["household"], self.n_h).min(
+            p["birth_day"], NEVER
+        )
+        woman = np.full(self.n_h, NEVER, dtype=np.int32)
+        woman[p["household"][p["female"]]] = p["age49"][p["female"]]
+        self.h["woman49"] = woman  # NEVER: no woman (a single father)
+        death = np.full(self.n_h, NEVER, dtype=np.int32)
+        death[p["household"][p["female"]]] = p["death"][p["female"]]
+        self.h["woman_death"] = death
+
+    def _param(self, name: str, month: Any) -> Any:
+        return self.policy.parameters[name].at(month.start)
+
+    def _fen(self, name: str, month: Any) -> int:
+        return int(self._param(name, month).fen)
+
+    def _day(self, name: str, month: Any) -> int:
+        value = self._param(name, month)
+        return (datetime.date(value.year, value.month, value.day) - datetime.date(1970, 1, 1)).days
+
+    def month(self, month: Any) -> dict[str, np.ndarray]:
+        """Fen per entity row and benefit in one month (0 where nothing is paid)."""
+        m = month.index
+        h, p, k, o, s = self.h, self.p, self.k, self.o, self.s
+        hh = p["household"]
+        alive = p["death"] >= m
+        # the couple's children
+        joined = k["join"] <= m
+        living = joined & (k["death"] > m)
+        children_ever = self.kids.count(joined)
+        living_children = self.kids.count(living)
+        youngest_day = self.kids.max(np.where(living, k["birth_day"], -NEVER), -NEVER)
+        child_adult = self.kids.max(np.where(living, k["adult"], -NEVER), -NEVER)
+        in_force = (s["start"] <= m) & (s["end"] > m)
+        # every parent's spell in force is rural (no spell: no parent alive; all hold)
+        parents_rural = self.spell_h.count(in_force & ~s["rural"]) == 0
+        parents_rural &= np.bincount(self.spell_h.keys, minlength=self.n_h) > 0
+        living_parents = np.bincount(hh[alive], minlength=self.n_h)
+        result: dict[str, np.ndarray] = {}
+        if m >= 2002 * 12 + 8:  # only-child reward, in force from 2002-09
+            cutoff = self._day("only_child_reward.certificate_cutoff", month)
+            base = self._fen("only_child_reward.monthly", month)
+            multiple = int(self._param("only_child_reward.waiver_multiplier", month))
+            paid = (
+                (h["certificate"] <= m)
+                & (h["returned"] > m)
+                & (living_children == 1)
+                & (children_ever == 1)
+                & (youngest_day < cutoff)
+                & (m <= child_adult)
+                & (living_parents >= 1)
+            )
+            double = (h["waiver"] <= m) & parents_rural
+            result["only_child_reward"] = np.where(paid, np.where(double, base * multiple, base), 0)
+        own_joined = o["join"] <= m
+        own_living = own_joined & (o["death"] > m)
+        own_ever = self.own.count(own_joined)
+        own_alive = self.own.count(own_living)
+        own_daughters = self.own.count(own_living & o["female"])
+        if m >= 2006 * 12:  # reward assistance (Shandong, from 2006-01)
+            annual = self._fen("reward_assistance.annual", month)
+            assert annual % 12 == 0
+            paid = (
+                alive
+                & (p["birth_day"] >= self._day("reward_assistance.born_from", month))
+                & (m >= p["age60"])
+                & parents_rural[hh]
+                & (p["out_since_1973"] == 0)
+                & (
+                    (own_alive == 1)
+                    | ((own_alive == 2) & (own_daughters == 2))
+                    | ((own_ever >= 1) & (own_alive == 0))
+                )
+            )
+            result["reward_assistance"] = np.where(paid, annual // 12, 0)
+        if m >= 2008 * 12:  # special assistance, from 2008-01
+            result["special_assistance"] = self._special(month, alive, own_ever, own_alive)
+        return result
+
+    def _special(
+        self, month: Any, alive: np.ndarray, own_ever: np.ndarray, own_alive: np.ndarray
+    ) -> np.ndarray:
+        m = month.index
+        h, p, o, s, d = self.h, self.p, self.o, self.s, self.d
+        hh = p["household"]
+        own_joined = o["join"] <= m
+        most_together = self.own.max(np.where(own_joined, o["siblings"], 0), 0)
+        out_of_policy = self.own.count(own_joined & o["out_of_policy"])
+        last_death = self.own.max(np.where(o["death"] <= m, o["death"], -1), -1)  # -1: none
+        cert = (d["issued"] <= m) & (d["cancelled"] > m) & (d["join"] <= m) & (d["death"] > m)
+        grade = self.dis.min(np.where(cert, d["grade"], NEVER), NEVER)  # NEVER: none
+        since = self.dis.max(np.where(cert, d["issued"], -1), -1)
+        confirmed = self.conf.max(np.where(self.c["confirmed"] <= m, self.c["confirmed"], -1), -1)
+        disabled = grade <= int(self._param("special_assistance.max_disability_grade", month))
+        qualifying = np.where(own_alive == 0, last_death, since)  # -1: missing
+        w49, w_death = h["woman49"][hh], h["woman_death"][hh]
+        no_woman = w49 == NEVER
+        woman_alive = ~no_woman & (w_death >= m)
+        keeps = (w49 <= w_death) & (w_death != NEVER) & (qualifying >= 0) & (w_death >= qualifying)
+        reference = np.where(
+            p["female"] | no_woman,
+            p["age49"],
+            np.where(woman_alive | keeps, w49, p["age49"]),
+        )
+        rural = self.spell_p.count((s["start"] <= m) & (s["end"] > m) & s["rural"]) > 0
+        born_from = self._day("special_assistance.born_from", month)
+        paid = (
+            alive
+            & (h["earliest_parent_day"][hh] >= born_from)
+            & (m >= reference)
+            & (own_ever >= 1)
+            & ((most_together <= 1) | (out_of_policy == 0))
+            & ((own_alive == 0) | ((own_alive == 1) & disabled))
+            & (
+                (qualifying < 0)
+                | (qualifying <= reference)
+                | ((confirmed >= 0) & (confirmed >= qualifying))
+            )
+        )
+        death = np.where(
+            rural,
+            self._fen("special_assistance.death.rural", month),
+            self._fen("special_assistance.death.urban", month),
+        )
+        disability = np.where(
+            rural,
+            self._fen("special_assistance.disability.rural", month),
+            self._fen("special_assistance.disability.urban", month),
+        )
+        return np.where(paid, np.where(own_alive == 0, death, disability), 0)
+
+    def period(self, period: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(fen, months paid) per entity row and benefit, summed over the period."""
+        totals: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for month in period.months():
+            for benefit, fen in self.month(month).items():
+                if benefit not in totals:
+                    totals[benefit] = (fen.astype(np.int64), (fen != 0).astype(np.int64))
+                else:
+                    total, months = totals[benefit]
+                    total += fen
+                    months += fen != 0
+        return totals
+
+
+def _dense(result: Any, n_h: int, n_p: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """fpcore's result as (fen, months) arrays per benefit, like the reference's."""
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for frame, key, n in (
+        (result.households, "household_id", n_h),
+        (result.persons, "person_id", n_p),
+    ):
+        for (benefit,), part in frame.partition_by("benefit", as_dict=True).items():
+            fen, months = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+            rows = part[key].to_numpy()
+            fen[rows] = part["amount_fen"].to_numpy()
+            months[rows] = part["months"].to_numpy()
+            found[str(benefit)] = (fen, months)
+    return found
+
+
+def check_equal(result: Any, reference: dict[str, tuple[np.ndarray, np.ndarray]], ref: Any) -> str:
+    """'equal to the fen (...)' or what differs (the first rows)."""
+    mine = _dense(result, ref.n_h, ref.n_p)
+    problems = []
+    paid = 0
+    for benefit in sorted(set(mine) | set(reference)):
+        nothing = np.zeros(ref.n_h if benefit == "only_child_reward" else ref.n_p, np.int64)
+        pair_mine = mine.get(benefit, (nothing, nothing))
+        pair_ref = reference.get(benefit, (nothing, nothing))
+        for what, a, b in zip(("fen", "months"), pair_mine, pair_ref, strict=True):
+            if a.shape != b.shape or not np.array_equal(a, b):
+                rows = np.flatnonzero(a != b)[:5]
+                problems.append(
+                    f"{benefit} {what}: {np.count_nonzero(a != b)} rows differ, e.g. rows "
+                    f"{rows.tolist()}: fpcore {a[rows].tolist()} numpy {b[rows].tolist()}"
+                )
+        paid += int(pair_ref[0].sum())
+    if problems:
+        return "DIFFERENT: " + "; ".join(problems)
+    return f"equal to the fen ({paid / 100:,.2f} yuan over {len(reference)} benefits)"
+
+
+# --- timing ---------------------------------------------------------------------------
+
+
+def _median(fn: Callable[[], object], runs: int) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), value
+
+
+def _status() -> dict[str, float]:
+    found = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(("VmHWM", "VmRSS")):
+                found[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return found
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS (Linux)
+    except OSError:
+        return False
+    return True
+
+
+def measure(households: int, period_text: str, seed: int) -> dict[str, float]:
+    """In this (child) process: seconds and peak MiB added by one evaluation."""
+    from fpcore.periods import parse_period
+    from fpcore.policies import get
+    from fpcore.rules import Population
+    from fpcore.synth import synthetic_county
+
+    policy = get("county")
+    tables = synthetic_county(households=households, seed=seed).tables()
+    warm = synthetic_county(households=200, seed=seed + 1).tables()
+    policy.evaluate_table(Population(warm), parse_period(str(YEAR)))  # imports, compile
+    base = _status()["VmRSS"]
+    exact = _reset_peak()
+    start = time.perf_counter()
+    policy.evaluate_table(Population(tables), parse_period(period_text))
+    seconds = time.perf_counter() - start
+    peak = _status()["VmHWM"]
+    return {
+        "persons": tables["persons"].height,
+        "seconds": seconds,
+        "base_mib": base,
+        "peak_mib": peak,
+        "added_mib": peak - base,
+        "exact": float(exact),
+    }
+
+
+def scaling(sizes: list[int], seed: int) -> list[dict[str, Any]]:
+    rows = []
+    for households in sizes:
+        for period_text in (f"{YEAR}-12", str(YEAR)):
+            command = [sys.executable, __file__, "--measure", f"{households}:{period_text}"]
+            command += ["--seed", str(seed), "--year", str(YEAR)]
+            out = subprocess.run(command, capture_output=True, text=True, check=False)
+            try:
+                row = json.loads(out.stdout.strip().splitlines()[-1])
+            except (IndexError, json.JSONDecodeError):
+                print(f"  {households} households, {period_text}: failed\n{out.stderr[-2000:]}")
+                continue
+            row.update(households=households, period=period_text)
+            rows.append(row)
+            print(
+                f"  {row['persons']:>11,} persons  {period_text:>7}: {row['seconds']:7.2f} s, "
+                f"peak RSS {row['peak_mib']:7.0f} MiB, added {row['added_mib']:6.0f} MiB"
+            )
+    return rows
+
+
+def write_scaling(rows: list[dict[str, Any]], command: str) -> None:
+    load = os.getloadavg()[0]
+    lines = [
+        "# Scaling of the batch evaluator",
+        "",
+        "<!-- generated by benchmarks/bench_reference.py --scaling; do not edit by hand -->",
+        "",
+        f"The county policy over a synthetic county (`fpcore.synth.synthetic_county`), "
+        f"one month ({YEAR}-12) and one year ({YEAR}), each in a fresh process. *Seconds* "
+        "is one `evaluate_table` call, building the `Population` included; *peak* is the "
+        "process's peak resident memory (`VmHWM`); *added* is the peak above the memory "
+        "held after building the tables and a warm-up on 200 households, that is what "
+        "the evaluation itself needs.",
+        "",
+        f"Measured {datetime.date.today()} on {os.cpu_count()} cores shared with other "
+        f"work (load average {load:.1f} when written), with `{command}`.",
+        "",
+        "| persons | period | seconds | persons (months) / s | peak MiB | added MiB |",
+        "|--------:|:-------|--------:|---------------------:|---------:|----------:|",
+    ]
+    for row in rows:
+        months = 12 if row["period"] == str(YEAR) else 1
+        rate = row["persons"] * months / row["seconds"]
+        lines.append(
+            f"| {row['persons']:,} | {row['period']} | {row['seconds']:.2f} | "
+            f"{rate / 1e6:.1f} M | {row['peak_mib']:,.0f} | {row['added_mib']:,.0f} |"
+        )
+    lines += [
+        "",
+        "Targets (issue 10): a month at 1 M people at 30 M persons/s or more, a year at "
+        "most twice a month, at most 150 MiB added for a month at 1 M and flat in the "
+        "population size; 10 M people for a year in 20 s and 2 GiB at most.",
+        "",
+    ]
+    SCALING_DOC.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {SCALING_DOC.relative_to(ROOT)}")
+
+
+def profile(policy: Any, pop: Any, period: Any, top: int = 18) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    policy.evaluate_table(pop, period)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append((own, cumulative, calls, f"{Path(file).name}:{line}({name})"))
+    print(f"  profile of {period} ({total:.2f} s under cProfile), by own time:")
+    for own, cumulative, calls, where in sorted(rows, reverse=True)[:top]:
+        print(f"    {own / total:5.1%} own {cumulative / total:6.1%} cum {calls:6d} calls  {where}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--households", type=int, default=518_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--year-runs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year", type=int, default=YEAR)
+    parser.add_argument("--scaling", default="", help="households per size, comma-separated")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--measure", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    global YEAR  # one setting, read by the helpers and passed to the child processes
+    YEAR = args.year
+    if args.measure:
+        households, period_text = args.measure.split(":")
+        print(json.dumps(measure(int(households), period_text, args.seed)))
+        return
+
+    import polars as pl
+
+    from fpcore.periods import Month, Year
+    from fpcore.policies import get
+    from fpcore.rules import Population
+    from fpcore.synth import synthetic_county
+
+    print(
+        f"polars {pl.__version__}, numpy {np.__version__}, {pl.thread_pool_size()} threads; "
+        f"load average {os.getloadavg()[0]:.1f} (other processes share the cores)"
+    )
+    policy = get("county")
+    tables = synthetic_county(households=args.households, seed=args.seed).tables()
+    n = tables["persons"].height
+    print(f"synthetic county: {n:,} persons, {tables['households'].height:,} households")
+    ref = Reference(tables, policy)
+    month, year = Month(year=YEAR, month=12), Year(year=YEAR)
+    kept = Population(tables)
+    policy.evaluate_table(kept, month)  # warm-up: imports, compile, the layout
+    for label, period, runs, units in (
+        (str(month), month, args.runs, n),
+        (str(year), year, args.year_runs, 12 * n),
+    ):
+        t_ref, expected = _median(lambda period=period: ref.period(period), runs)
+        t_kept, result = _median(lambda period=period: policy.evaluate_table(kept, period), runs)
+        t_fresh, _ = _median(
+            lambda period=period: policy.evaluate_table(Population(tables), period), runs
+        )
+        assert isinstance(expected, dict)
+        print(f"{label}: fpcore vs numpy reference: {check_equal(result, expected, ref)}")
+        print(
+            f"  numpy reference {t_ref * 1e3:8.1f} ms  {units / t_ref / 1e6:6.1f} M/s\n"
+            f"  fpcore (kept)   {t_kept * 1e3:8.1f} ms  {units / t_kept / 1e6:6.1f} M/s  "
+            f"fpcore / numpy {t_kept / t_ref:5.2f}x\n"
+            f"  fpcore (fresh)  {t_fresh * 1e3:8.1f} ms  {units / t_fresh / 1e6:6.1f} M/s  "
+            f"fpcore / numpy {t_fresh / t_ref:5.2f}x"
+        )
+        if period is month:
+            t_month = t_kept
+            rate = n / t_kept
+            print(
+                f"  target {TARGET_MONTH_RATE / 1e6:.0f} M persons/s: "
+                f"{'met' if rate >= TARGET_MONTH_RATE else 'MISSED'} "
+                f"({rate / TARGET_MONTH_RATE:.2f}x of target)"
+            )
+        else:
+            ratio = t_kept / t_month
+            print(
+                f"  year / month {ratio:.1f}x (numpy reference: 12 months by construction); "
+                f"target <= {TARGET_YEAR_RATIO:.0f}x: "
+                f"{'met' if ratio <= TARGET_YEAR_RATIO else 'MISSED'}"
+            )
+    if args.profile:
+        profile(policy, kept, month)
+        profile(policy, kept, year)
+    if args.scaling:
+        print("scaling (a fresh process per row):")
+        rows = scaling([int(x) for x in args.scaling.split(",")], args.seed)
+        command = "python benchmarks/bench_reference.py --scaling " + args.scaling
+        write_scaling(rows, command)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:  # a benchmark reports, it never fails
+        traceback.print_exc()
+        print("benchmark error (reported above); exit status 0", file=sys.stderr)
