@@ -471,6 +471,7 @@ def profile(policy: Any, pop: Any, period: Any, top: int = 18) -> None:
 
 
 def main() -> None:
+    global YEAR  # one setting, read by the helpers and passed to the child processes
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=518_000)
     parser.add_argument("--runs", type=int, default=5)
@@ -481,7 +482,6 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--measure", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    global YEAR  # one setting, read by the helpers and passed to the child processes
     YEAR = args.year
     if args.measure:
         households, period_text = args.measure.split(":")
