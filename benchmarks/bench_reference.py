@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import statistics
@@ -357,17 +358,32 @@ def _reset_peak() -> bool:
     return True
 
 
-def measure(households: int, period_text: str, seed: int) -> dict[str, float]:
-    """In this (child) process: seconds and peak MiB added by one evaluation."""
+def write_tables(households: int, seed: int, directory: str) -> None:
+    """In a child process: generate a synthetic county and write its tables (IPC)."""
+    from fpcore.synth import synthetic_county
+
+    for name, frame in synthetic_county(households=households, seed=seed).tables().items():
+        frame.write_ipc(Path(directory) / f"{name}.arrow")
+
+
+def measure(directory: str, period_text: str) -> dict[str, float]:
+    """In a child process: seconds and peak MiB added by one evaluation of the tables
+    read from ``directory`` (read, not generated here, so that no memory freed by the
+    generation is counted as the evaluation's or hides what it needs)."""
+    import polars as pl
+
     from fpcore.periods import parse_period
     from fpcore.policies import get
     from fpcore.rules import Population
     from fpcore.synth import synthetic_county
 
     policy = get("county")
-    tables = synthetic_county(households=households, seed=seed).tables()
-    warm = synthetic_county(households=200, seed=seed + 1).tables()
+    warm = synthetic_county(households=200, seed=2).tables()
     policy.evaluate_table(Population(warm), parse_period(str(YEAR)))  # imports, compile
+    # read into memory (not mapped: mapped pages would count as the evaluation's)
+    tables = {
+        path.stem: pl.read_ipc(io.BytesIO(path.read_bytes())) for path in Path(directory).iterdir()
+    }
     base = _status()["VmRSS"]
     exact = _reset_peak()
     start = time.perf_counter()
@@ -384,24 +400,35 @@ def measure(households: int, period_text: str, seed: int) -> dict[str, float]:
     }
 
 
+def _child(*arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, __file__, *arguments, "--year", str(YEAR)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def scaling(sizes: list[int], seed: int) -> list[dict[str, Any]]:
+    import tempfile
+
     rows = []
     for households in sizes:
-        for period_text in (f"{YEAR}-12", str(YEAR)):
-            command = [sys.executable, __file__, "--measure", f"{households}:{period_text}"]
-            command += ["--seed", str(seed), "--year", str(YEAR)]
-            out = subprocess.run(command, capture_output=True, text=True, check=False)
-            try:
-                row = json.loads(out.stdout.strip().splitlines()[-1])
-            except (IndexError, json.JSONDecodeError):
-                print(f"  {households} households, {period_text}: failed\n{out.stderr[-2000:]}")
+        with tempfile.TemporaryDirectory(prefix="fpcore-scaling-") as directory:
+            written = _child("--write-tables", f"{households}:{directory}", "--seed", str(seed))
+            if written.returncode:
+                print(f"  {households} households: tables failed\n{written.stderr[-2000:]}")
                 continue
-            row.update(households=households, period=period_text)
-            rows.append(row)
-            print(
-                f"  {row['persons']:>11,} persons  {period_text:>7}: {row['seconds']:7.2f} s, "
-                f"peak RSS {row['peak_mib']:7.0f} MiB, added {row['added_mib']:6.0f} MiB"
-            )
+            for period_text in (f"{YEAR}-12", str(YEAR)):
+                out = _child("--measure", f"{directory}:{period_text}")
+                try:
+                    row = json.loads(out.stdout.strip().splitlines()[-1])
+                except (IndexError, json.JSONDecodeError):
+                    print(f"  {households} households, {period_text}: failed\n{out.stderr[-2000:]}")
+                    continue
+                row.update(households=households, period=period_text)
+                rows.append(row)
+                print(
+                    f"  {row['persons']:>11,} persons  {period_text:>7}: "
+                    f"{row['seconds']:7.2f} s, peak RSS {row['peak_mib']:7.0f} MiB, "
+                    f"added {row['added_mib']:6.0f} MiB"
+                )
     return rows
 
 
@@ -416,8 +443,8 @@ def write_scaling(rows: list[dict[str, Any]], command: str) -> None:
         f"one month ({YEAR}-12) and one year ({YEAR}), each in a fresh process. *Seconds* "
         "is one `evaluate_table` call, building the `Population` included; *peak* is the "
         "process's peak resident memory (`VmHWM`); *added* is the peak above the memory "
-        "held after building the tables and a warm-up on 200 households, that is what "
-        "the evaluation itself needs.",
+        "held after a warm-up on 200 households and reading the tables (generated and "
+        "written by another process), that is what the evaluation itself needs.",
         "",
         f"Measured {datetime.date.today()} on {os.cpu_count()} cores shared with other "
         f"work (load average {load:.1f} when written), with `{command}`.",
@@ -443,7 +470,19 @@ def write_scaling(rows: list[dict[str, Any]], command: str) -> None:
     print(f"wrote {SCALING_DOC.relative_to(ROOT)}")
 
 
-def profile(policy: Any, pop: Any, period: Any, top: int = 18) -> None:
+STAGES = {
+    "_segments": "the population's layout (row positions per entity; cached per Population)",
+    "_aggregate_table": "facts over tables: row-value query, reduction, columns",
+    "_reduce": "  positional reduction (numpy)",
+    "_to_series": "  reduced values to polars columns",
+    "_lookup": "hoisted household values looked up per person",
+    "_entity_month": "all of a month's work on one entity table (includes the above)",
+    "add": "amounts summed per row over the months (numpy)",
+    "_finish": "output tables with exact decimals",
+}
+
+
+def profile(policy: Any, pop: Any, period: Any, top: int = 12) -> None:
     import cProfile
     import pstats
 
@@ -456,9 +495,19 @@ def profile(policy: Any, pop: Any, period: Any, top: int = 18) -> None:
     rows = []
     for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         rows.append((own, cumulative, calls, f"{Path(file).name}:{line}({name})"))
-    print(f"  profile of {period} ({total:.2f} s under cProfile), by own time:")
+    print(f"  profile of {period} ({total:.2f} s under cProfile)")
+    stages = dict.fromkeys(STAGES, 0.0)
+    for (file, _, name), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if Path(file).name in ("_batch.py", "_population.py") and name in stages:
+            stages[name] += cumulative
+    print("    by stage (cumulative; nested stages are inside their callers):")
+    for name, spent in stages.items():
+        print(f"    {spent / total:6.1%}  {name}: {STAGES[name]}")
+    rest = stages["_entity_month"] - stages["_aggregate_table"] - stages["_lookup"]
+    print(f"    {rest / total:6.1%}  the rule queries (the rest of _entity_month)")
+    print("    by function (own time):")
     for own, cumulative, calls, where in sorted(rows, reverse=True)[:top]:
-        print(f"    {own / total:5.1%} own {cumulative / total:6.1%} cum {calls:6d} calls  {where}")
+        print(f"    {own / total:6.1%} own {cumulative / total:6.1%} cum {calls:6d} calls  {where}")
 
 
 def main() -> None:
@@ -472,11 +521,16 @@ def main() -> None:
     parser.add_argument("--scaling", default="", help="households per size, comma-separated")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--measure", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--write-tables", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     YEAR = args.year
+    if args.write_tables:
+        households, directory = args.write_tables.split(":", 1)
+        write_tables(int(households), args.seed, directory)
+        return
     if args.measure:
-        households, period_text = args.measure.split(":")
-        print(json.dumps(measure(int(households), period_text, args.seed)))
+        directory, period_text = args.measure.rsplit(":", 1)
+        print(json.dumps(measure(directory, period_text)))
         return
 
     import polars as pl
