@@ -112,6 +112,8 @@ class Reference:
             "death": _int(persons, "death_index"),
             "age49": _int(persons, "age49_index"),
             "age60": _int(persons, "age60_index"),
+            "rural": _bool(persons, "rural"),  # the class from birth, if it never changes
+            "changed": _bool(persons, "hukou_changed"),
         }
         p["woman_death"] = np.where(p["female"], p["death"], NEVER)
         kids = tables["children"]
@@ -189,9 +191,10 @@ class Reference:
         youngest_day = self.kids.max(np.where(living, k["birth_day"], -NEVER), -NEVER)
         child_adult = self.kids.max(np.where(living, k["adult"], -NEVER), -NEVER)
         in_force = (s["start"] <= m) & (s["end"] > m)
-        # every parent's spell in force is rural (no spell: no parent alive; all hold)
-        parents_rural = self.spell_h.count(in_force & ~s["rural"]) == 0
-        parents_rural &= np.bincount(self.spell_h.keys, minlength=self.n_h) > 0
+        # no living parent urban: by the class from birth, or by the spell in force
+        # (spells only for parents whose hukou changes)
+        urban_from_birth = np.bincount(hh[alive & ~p["rural"] & ~p["changed"]], minlength=self.n_h)
+        parents_rural = (urban_from_birth + self.spell_h.count(in_force & ~s["rural"])) == 0
         living_parents = np.bincount(hh[alive], minlength=self.n_h)
         result: dict[str, np.ndarray] = {}
         if m >= 2002 * 12 + 8:  # only-child reward, in force from 2002-09
@@ -259,7 +262,9 @@ class Reference:
             p["age49"],
             np.where(woman_alive | keeps, w49, p["age49"]),
         )
-        rural = self.spell_p.count((s["start"] <= m) & (s["end"] > m) & s["rural"]) > 0
+        rural = (p["rural"] & ~p["changed"] & alive) | (
+            self.spell_p.count((s["start"] <= m) & (s["end"] > m) & s["rural"]) > 0
+        )
         born_from = self._day("special_assistance.born_from", month)
         paid = (
             alive

@@ -323,11 +323,6 @@ def _reduce(
     ufunc = _UFUNCS[op]
     for at in rest:
         ufunc(acc, matrix.take(at, axis=0), out=acc)
-    if segments.ids is not None:  # sparse: the entities without rows read the neutral row
-        full = np.empty((segments.entities, len(columns)), dtype=matrix.dtype)
-        full[:] = matrix[-1]
-        full[segments.ids] = acc
-        acc = full
     return {name: acc[:, i] for i, (name, _) in enumerate(columns)}
 
 

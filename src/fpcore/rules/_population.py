@@ -22,8 +22,6 @@ _INTEGER = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt3
 MAX_POSITIONAL = 8
 """Entities with more rows than this in a table are aggregated by group-by instead."""
 
-_SPARSE = 0.5  # a table is sparse when more than this share of entities have no row
-
 
 @attrs.frozen(kw_only=False, eq=False)
 class Segments:
@@ -33,10 +31,7 @@ class Segments:
     for every entity, the row of its j-th row in the table, or ``rows`` (one past the
     last row, where the evaluator puts the aggregation's neutral value) when it has
     fewer; empty when ``longest`` is above :data:`MAX_POSITIONAL`. ``empty`` lists the
-    entities without rows (None when every entity has some). When most entities have
-    no row (a sparse table: disability certificates, confirmations), ``ids`` lists the
-    entities that have some, and ``positions`` cover these only, so that reducing costs
-    the rows, not the population.
+    entities without rows (None when every entity has some).
     """
 
     entities: int
@@ -44,7 +39,6 @@ class Segments:
     rows: int
     positions: tuple[Any, ...] = ()
     empty: Any = None
-    ids: Any = None
 
 
 @attrs.frozen
@@ -186,18 +180,14 @@ class Population:
             return Segments(entities, longest, rows, (), empty)
         start = np.cumsum(length)
         start -= length
-        ids = None
-        if missing.size > _SPARSE * entities:  # sparse: only the entities with rows are reduced
-            ids = np.flatnonzero(length)
-            length, start = length[ids], start[ids]
         # the j-th row of each entity, else one past the last row (the neutral row)
         positions = []
         for j in range(longest):
-            if j == 0 and (empty is None or ids is not None):  # every entity has a row
+            if j == 0 and empty is None:
                 positions.append(start)
                 continue
             positions.append(np.where(length > j, start + j, rows))
-        return Segments(entities, longest, rows, tuple(positions), empty, ids)
+        return Segments(entities, longest, rows, tuple(positions), empty)
 
 
 @attrs.frozen
