@@ -446,7 +446,9 @@ def write_scaling(rows: list[dict[str, Any]], command: str) -> None:
         "",
         f"The county policy over a synthetic county (`fpcore.synth.synthetic_county`), "
         f"one month ({YEAR}-12) and one year ({YEAR}), each in a fresh process. *Seconds* "
-        "is one `evaluate_table` call, building the `Population` included; *peak* is the "
+        "is one `evaluate_table` call, cold (the process's first touch of its memory and "
+        "building the `Population` included; the benchmark's own in-process medians are "
+        "lower); *peak* is the "
         "process's peak resident memory (`VmHWM`); *added* is the peak above the memory "
         "held after a warm-up on 200 households and reading the tables (generated and "
         "written by another process), that is what the evaluation itself needs.",
