@@ -29,6 +29,7 @@ __all__ = [
     "Problem",
     "TraceNotKept",
     "UnknownName",
+    "described",
     "shown",
 ]
 
@@ -76,6 +77,28 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     except Exception:  # a value whose repr fails is still described
         text = f"<{type(value).__name__}>"
     return _cut(_mask_ids(text), limit)
+
+
+def described(value: object) -> str:
+    """A JSON value as error messages name what was found instead of what was expected:
+    ``null``, ``true``, ``text '...'``, ``an object``, ``a list`` or ``the number ...``
+    (quoted through :func:`shown`, so a resident ID sent as a number is masked).
+
+    Example:
+        >>> described(None), described([1]), described(371121197005011248)
+        ('null', 'a list', 'the number 371121********1248')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"text {shown(value, 42)}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"the number {shown(value, 42)}"
 
 
 class FpcoreError(Exception):

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput, Problem, UnknownName
+from fpcore.errors import InvalidInput, Problem, UnknownName, described
 from fpcore.money import Money
 from fpcore.policies._catalogue import get, list_policies
 from fpcore.rules import Citation, Parameter, Policy
@@ -43,20 +43,6 @@ def _suggest(name: str, known: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"text {value[:40]!r}"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return f"the number {value}"
-
-
 def _unknown_keys(raw: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> list[Problem]:
     return [
         Problem(
@@ -74,7 +60,7 @@ def _date(raw: object, path: str, problems: list[Problem]) -> pendulum.Date | No
         return pendulum.Date(raw.year, raw.month, raw.day)  # from YAML or TOML
     match = _DATE_TEXT.fullmatch(raw) if isinstance(raw, str) else None
     if match is None:
-        problems.append(Problem(path, f"expected a date YYYY-MM-DD, got {_describe(raw)}"))
+        problems.append(Problem(path, f"expected a date YYYY-MM-DD, got {described(raw)}"))
         return None
     try:
         return pendulum.Date(int(match[1]), int(match[2]), int(match[3]))
@@ -88,7 +74,7 @@ def _value(kind: str, raw: object, path: str, problems: list[Problem]) -> object
         if not isinstance(raw, str):
             problems.append(
                 Problem(
-                    path, f'expected a {kind} as quoted text, e.g. "20.00", got {_describe(raw)}'
+                    path, f'expected a {kind} as quoted text, e.g. "20.00", got {described(raw)}'
                 )
             )
             return None
@@ -105,7 +91,7 @@ def _value(kind: str, raw: object, path: str, problems: list[Problem]) -> object
         return ratio
     if kind == "int":
         if isinstance(raw, bool) or not isinstance(raw, int):
-            problems.append(Problem(path, f"expected a whole number, got {_describe(raw)}"))
+            problems.append(Problem(path, f"expected a whole number, got {described(raw)}"))
             return None
         if abs(raw) > 10**9:
             problems.append(Problem(path, f"{raw} is out of range (at most 10^9)"))
@@ -113,7 +99,7 @@ def _value(kind: str, raw: object, path: str, problems: list[Problem]) -> object
         return raw
     if kind == "bool":
         if not isinstance(raw, bool):
-            problems.append(Problem(path, f"expected true or false, got {_describe(raw)}"))
+            problems.append(Problem(path, f"expected true or false, got {described(raw)}"))
             return None
         return raw
     return _date(raw, path, problems)  # kind == "date"
@@ -132,7 +118,7 @@ def _citation(raw: object, path: str, problems: list[Problem]) -> Citation | Non
         if key == "document" and (not isinstance(value, str) or not value.strip()):
             problems.append(Problem(f"{path}.document", "is required (the issuing document)"))
         elif value is not None and not isinstance(value, str):
-            problems.append(Problem(f"{path}.{key}", f"expected text, got {_describe(value)}"))
+            problems.append(Problem(f"{path}.{key}", f"expected text, got {described(value)}"))
         elif isinstance(value, str) and len(value) > _MAX_TEXT:
             problems.append(Problem(f"{path}.{key}", f"is longer than {_MAX_TEXT} characters"))
     if len(problems) > before:
@@ -177,7 +163,7 @@ def _parameter(
     for i, entry in enumerate(raw):
         where = f"{path}[{i}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(where, f"expected an object, got {_describe(entry)}"))
+            problems.append(Problem(where, f"expected an object, got {described(entry)}"))
             continue
         problems.extend(_unknown_keys(entry, _VALUE_KEYS, where))
         start = _date(entry.get("start"), f"{where}.start", problems)
@@ -233,17 +219,17 @@ def reform_from_document(document: Mapping[str, Any]) -> Policy:
           parameters.only_child_reward.monthy: is not a parameter of county (did you mean ...?)
     """
     if not isinstance(document, Mapping):
-        raise InvalidInput(f"a reform must be a JSON object, got {_describe(document)}")
+        raise InvalidInput(f"a reform must be a JSON object, got {described(document)}")
     problems = _unknown_keys(document, _KEYS, "")
     version = document.get("schema_version")
     if version != REFORM_SCHEMA_VERSION or isinstance(version, bool):
         problems.append(
-            Problem("schema_version", f"expected {REFORM_SCHEMA_VERSION}, got {_describe(version)}")
+            Problem("schema_version", f"expected {REFORM_SCHEMA_VERSION}, got {described(version)}")
         )
     base_id = document.get("base")
     base: Policy | None = None
     if not isinstance(base_id, str):
-        problems.append(Problem("base", f"expected a policy id, got {_describe(base_id)}"))
+        problems.append(Problem("base", f"expected a policy id, got {described(base_id)}"))
     else:
         try:
             base = get(base_id)
@@ -261,7 +247,7 @@ def reform_from_document(document: Mapping[str, Any]) -> Policy:
         if value is None:
             continue
         if not isinstance(value, str) or (key == "title" and len(value) > _MAX_TEXT):
-            problems.append(Problem(key, f"expected text, got {_describe(value)}"))
+            problems.append(Problem(key, f"expected text, got {described(value)}"))
         elif key != "title" and not _ID_TEXT.fullmatch(value):
             problems.append(
                 Problem(
@@ -273,11 +259,11 @@ def reform_from_document(document: Mapping[str, Any]) -> Policy:
             identity[key] = value
     settings = document.get("settings", {})
     if not isinstance(settings, dict):
-        problems.append(Problem("settings", f"expected an object, got {_describe(settings)}"))
+        problems.append(Problem("settings", f"expected an object, got {described(settings)}"))
         settings = {}
     parameters = document.get("parameters", {})
     if not isinstance(parameters, dict):
-        problems.append(Problem("parameters", f"expected an object, got {_describe(parameters)}"))
+        problems.append(Problem("parameters", f"expected an object, got {described(parameters)}"))
         parameters = {}
     if base is None:
         raise InvalidInput(problems)
@@ -291,7 +277,7 @@ def reform_from_document(document: Mapping[str, Any]) -> Policy:
             )
         elif not isinstance(value, str) or value not in declared[name].choices:
             choices = ", ".join(declared[name].choices)
-            problems.append(Problem(path, f"{_describe(value)} is not one of {choices}"))
+            problems.append(Problem(path, f"{described(value)} is not one of {choices}"))
         else:
             chosen[name] = value
     changed: list[Parameter] = []

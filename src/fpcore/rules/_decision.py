@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 import pendulum
 
-from fpcore.errors import InvalidInput, Problem, TraceNotKept, UnknownName, shown
+from fpcore.errors import InvalidInput, Problem, TraceNotKept, UnknownName, described, shown
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
@@ -653,7 +653,7 @@ class _Reader:
         self, data: object, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
     ) -> Mapping[str, Any] | None:
         if not isinstance(data, Mapping):
-            self.bad(path, f"expected an object, got {_kind(data)}")
+            self.bad(path, f"expected an object, got {described(data)}")
             return None
         for key in data:
             if key not in required and key not in optional:
@@ -665,7 +665,7 @@ class _Reader:
 
     def text(self, value: object, path: str) -> str:
         if not isinstance(value, str):
-            self.bad(path, f"expected text, got {_kind(value)}")
+            self.bad(path, f"expected text, got {described(value)}")
             return ""
         try:
             value.encode("utf-8")
@@ -678,7 +678,7 @@ class _Reader:
 
     def flag(self, value: object, path: str) -> bool:
         if not isinstance(value, bool):
-            self.bad(path, f"expected true or false, got {_kind(value)}")
+            self.bad(path, f"expected true or false, got {described(value)}")
             return False
         return value
 
@@ -691,13 +691,13 @@ class _Reader:
 
     def id(self, value: object, path: str) -> Id:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            self.bad(path, f"expected an id (text or a whole number), got {_kind(value)}")
+            self.bad(path, f"expected an id (text or a whole number), got {described(value)}")
             return ""
         return self.text(value, path) if isinstance(value, str) else value
 
     def parsed(self, parse: Any, value: object, path: str) -> Any:
         if not isinstance(value, str):
-            self.bad(path, f"expected text, got {_kind(value)}")
+            self.bad(path, f"expected text, got {described(value)}")
             return None
         try:
             return parse(value)
@@ -707,13 +707,13 @@ class _Reader:
 
     def items(self, value: object, path: str) -> list[Any]:
         if not isinstance(value, list):
-            self.bad(path, f"expected a list, got {_kind(value)}")
+            self.bad(path, f"expected a list, got {described(value)}")
             return []
         return value
 
     def pair(self, value: object, path: str) -> tuple[Any, Any] | None:
         if not isinstance(value, list) or len(value) != 2:
-            self.bad(path, f"expected a pair [a, b], got {_kind(value)}")
+            self.bad(path, f"expected a pair [a, b], got {described(value)}")
             return None
         return value[0], value[1]
 
@@ -734,20 +734,6 @@ class _Reader:
 
 
 _CITATION = ("document", "article", "issued_by", "url", "confidence")
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"text {shown(value, 42)}"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return f"the number {shown(value, 42)}"
 
 
 def _at(path: str, key: str) -> str:
@@ -958,7 +944,7 @@ def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
 
     def cited(value: object, path: str) -> Citation | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            r.bad(path, f"expected the index of a source, got {_kind(value)}")
+            r.bad(path, f"expected the index of a source, got {described(value)}")
             return None
         if not 0 <= value < len(sources) or sources[value] is None:
             r.bad(path, f"{value} is not the index of a source")
@@ -994,7 +980,7 @@ def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
     rules: dict[str, dict[str, Any]] = {}
     given = d.get("rules", {})
     if not isinstance(given, Mapping):
-        r.bad("rules", f"expected an object, got {_kind(given)}")
+        r.bad("rules", f"expected an object, got {described(given)}")
         given = {}
     for rule_id, value in given.items():
         parts = rule_parts(value, _at("rules", str(rule_id)), True)
@@ -1076,7 +1062,7 @@ def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
         last = r.parsed(Month.parse, t["last"], _at(path, "last"))
         rank = t["rank"]
         if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
-            r.bad(_at(path, "rank"), f"expected a whole number from 0, got {_kind(rank)}")
+            r.bad(_at(path, "rank"), f"expected a whole number from 0, got {described(rank)}")
             continue
         if first is None or last is None:
             continue
@@ -1117,12 +1103,12 @@ _MAX_TRACE_MONTHS = 12 * 200
 def _read_decision(data: object) -> Decision:
     r = _Reader()
     if not isinstance(data, Mapping):
-        raise InvalidInput(f"expected a decision document (a JSON object), got {_kind(data)}")
+        raise InvalidInput(f"expected a decision document (a JSON object), got {described(data)}")
     version = data.get("schema_version")
     if type(version) is not int or version not in (1, SCHEMA_VERSION):
         r.bad(
             "schema_version",
-            f"{_kind(version).removeprefix('the number ')} is not supported "
+            f"{described(version).removeprefix('the number ')} is not supported "
             f"(expected {SCHEMA_VERSION}, or 1)",
         )
     keys = ("schema_version", "stamp", "entitlements", "statuses", "explanations")

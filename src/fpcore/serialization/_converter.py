@@ -14,7 +14,7 @@ import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from fpcore.errors import InvalidInput, Problem, shown
+from fpcore.errors import InvalidInput, Problem, described, shown
 from fpcore.model._checks import date_problem
 from fpcore.money import Money
 
@@ -23,41 +23,27 @@ T = TypeVar("T")
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)  # not other scripts' digits
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"text {shown(value, 42)}"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return f"the number {shown(value, 42)}"  # a resident ID sent as a number is masked
-
-
 def _structure_str(value: object, _type: type) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"expected text, got {_describe(value)}")
+        raise InvalidInput(f"expected text, got {described(value)}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise InvalidInput(
-            f"{_describe(value)} is not UTF-8 text (a lone surrogate at character {error.start})"
+            f"{described(value)} is not UTF-8 text (a lone surrogate at character {error.start})"
         ) from None
     return value
 
 
 def _structure_int(value: object, _type: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"expected a whole number, got {_describe(value)}")
+        raise InvalidInput(f"expected a whole number, got {described(value)}")
     return value
 
 
 def _structure_bool(value: object, _type: type) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"expected true or false, got {_describe(value)}")
+        raise InvalidInput(f"expected true or false, got {described(value)}")
     return value
 
 
@@ -67,7 +53,7 @@ def parse_date(value: object) -> pendulum.Date:
     The date must be in the range the model accepts (1850-01-01..2199-12-31).
     """
     if not isinstance(value, str):
-        raise InvalidInput(f"expected a date as text YYYY-MM-DD, got {_describe(value)}")
+        raise InvalidInput(f"expected a date as text YYYY-MM-DD, got {described(value)}")
     match = _DATE_TEXT.fullmatch(value)
     if match is None:
         raise InvalidInput(f"{shown(value)} is not a date (expected YYYY-MM-DD)")
@@ -83,7 +69,7 @@ def parse_date(value: object) -> pendulum.Date:
 
 def _structure_money(value: object, _type: type) -> Money:
     if not isinstance(value, str):
-        raise InvalidInput(f'expected an amount as text such as "10.50", got {_describe(value)}')
+        raise InvalidInput(f'expected an amount as text such as "10.50", got {described(value)}')
     return Money(value)
 
 
@@ -92,7 +78,7 @@ def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
         if member.value == value and type(value) is type(member.value):
             return member
     listed = ", ".join(repr(member.value) for member in kind)
-    raise InvalidInput(f"{_describe(value)} is not one of {listed}")
+    raise InvalidInput(f"{described(value)} is not one of {listed}")
 
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
@@ -177,7 +163,7 @@ def make_converter() -> cattrs.Converter:
 
         def structure(value: object, _type: Any) -> tuple[Any, ...]:
             if not isinstance(value, list):
-                raise InvalidInput(f"expected a list, got {_describe(value)}")
+                raise InvalidInput(f"expected a list, got {described(value)}")
             items: list[Any] = []
             problems: list[Problem] = []
             for index, item in enumerate(value):
@@ -198,7 +184,7 @@ def make_converter() -> cattrs.Converter:
 
         def structure(value: object, _type: Any) -> Any:
             if not isinstance(value, dict):
-                raise InvalidInput(f"expected an object, got {_describe(value)}")
+                raise InvalidInput(f"expected an object, got {described(value)}")
             return generated(value, cls)
 
         return structure
