@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
@@ -835,29 +835,7 @@ def _read_trace(r: _Reader, value: object, path: str) -> RuleTrace | None:
             conditions.append(
                 ConditionTrace(**{k: r.text(c[k], _at(at, k)) for k in keys if k in c})
             )
-    values = []
-    for index, item in enumerate(r.items(d["values"], _at(path, "values"))):
-        at = f"{_at(path, 'values')}[{index}]"
-        pair = r.pair(item, at)
-        if pair is not None:
-            values.append((r.text(pair[0], f"{at}[0]"), r.text(pair[1], f"{at}[1]")))
-    parameters = []
-    for index, item in enumerate(r.items(d["parameters"], _at(path, "parameters"))):
-        at = f"{_at(path, 'parameters')}[{index}]"
-        p = r.fields(item, at, ("name", "start", "value", "citation"))
-        if p is None:
-            continue
-        start = r.parsed(_day, p["start"], _at(at, "start"))
-        citation = r.citation(p["citation"], _at(at, "citation"))
-        if start is not None and citation is not None:
-            parameters.append(
-                ParameterUse(
-                    name=r.text(p["name"], _at(at, "name")),
-                    start=start,
-                    value=r.text(p["value"], _at(at, "value")),
-                    citation=citation,
-                )
-            )
+    values, parameters = _values_and_parameters(r, d, path, r.citation)
     citations = []
     for index, item in enumerate(r.items(d["citations"], _at(path, "citations"))):
         citation = r.citation(item, f"{_at(path, 'citations')}[{index}]")
@@ -1035,29 +1013,7 @@ def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
                     _at(path, "conditions"),
                     f"{shown(condition.value)} is not true, false or null",
                 )
-        values = []
-        for i, item in enumerate(r.items(t["values"], _at(path, "values"))):
-            at = f"{_at(path, 'values')}[{i}]"
-            pair = r.pair(item, at)
-            if pair is not None:
-                values.append((r.text(pair[0], f"{at}[0]"), r.text(pair[1], f"{at}[1]")))
-        parameters = []
-        for i, item in enumerate(r.items(t["parameters"], _at(path, "parameters"))):
-            at = f"{_at(path, 'parameters')}[{i}]"
-            p = r.fields(item, at, ("name", "start", "value", "citation"))
-            if p is None:
-                continue
-            start = r.parsed(_day, p["start"], _at(at, "start"))
-            citation = cited(p["citation"], _at(at, "citation"))
-            if start is not None and citation is not None:
-                parameters.append(
-                    ParameterUse(
-                        name=r.text(p["name"], _at(at, "name")),
-                        start=start,
-                        value=r.text(p["value"], _at(at, "value")),
-                        citation=citation,
-                    )
-                )
+        values, parameters = _values_and_parameters(r, t, path, cited)
         first = r.parsed(Month.parse, t["first"], _at(path, "first"))
         last = r.parsed(Month.parse, t["last"], _at(path, "last"))
         rank = t["rank"]
@@ -1160,3 +1116,36 @@ def _read_decision(data: object) -> Decision:
         explanations=tuple(t for t in explanations if t is not None),
         spans=tuple(b for b in spans if b is not None),
     )
+
+
+def _values_and_parameters(
+    r: _Reader,
+    data: Mapping[str, Any],
+    path: str,
+    cite: Callable[[object, str], Citation | None],
+) -> tuple[list[tuple[str, str]], list[ParameterUse]]:
+    """A trace's recorded values and the parameters it used (both decision versions)."""
+    values = []
+    for index, item in enumerate(r.items(data["values"], _at(path, "values"))):
+        at = f"{_at(path, 'values')}[{index}]"
+        pair = r.pair(item, at)
+        if pair is not None:
+            values.append((r.text(pair[0], f"{at}[0]"), r.text(pair[1], f"{at}[1]")))
+    parameters = []
+    for index, item in enumerate(r.items(data["parameters"], _at(path, "parameters"))):
+        at = f"{_at(path, 'parameters')}[{index}]"
+        p = r.fields(item, at, ("name", "start", "value", "citation"))
+        if p is None:
+            continue
+        start = r.parsed(_day, p["start"], _at(at, "start"))
+        citation = cite(p["citation"], _at(at, "citation"))
+        if start is not None and citation is not None:
+            parameters.append(
+                ParameterUse(
+                    name=r.text(p["name"], _at(at, "name")),
+                    start=start,
+                    value=r.text(p["value"], _at(at, "value")),
+                    citation=citation,
+                )
+            )
+    return values, parameters
