@@ -69,7 +69,7 @@ from fpcore.rules._policy import (
 from fpcore.rules._rule import Condition, Rule, RuleException
 
 if TYPE_CHECKING:
-    from fpcore.rules._population import EntitlementTables, Population
+    from fpcore.rules._population import EntitlementTables, Population, TablesOutOfDateWarning
 
 __all__ = [
     "Aggregation",
@@ -100,6 +100,7 @@ __all__ = [
     "Setting",
     "Stamp",
     "Status",
+    "TablesOutOfDateWarning",
     "all_of",
     "any_of",
     "const",
@@ -117,7 +118,7 @@ __all__ = [
     "where",
 ]
 
-_LAZY = {"EntitlementTables", "Population"}
+_LAZY = {"EntitlementTables", "Population", "TablesOutOfDateWarning"}
 
 
 def __getattr__(name: str) -> object:

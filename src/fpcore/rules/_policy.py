@@ -291,9 +291,26 @@ class Policy:
 
         The rules are compiled once per month to one polars query per entity; see
         :class:`~fpcore.rules.Population` for the table schema.
+
+        The population's tables hold no event after their ``as_of`` day: a period
+        ending after it is evaluated on the county as it stood that day, with a
+        :class:`~fpcore.rules.TablesOutOfDateWarning`.
         """
         from fpcore.rules._batch import evaluate_table
 
+        if population.as_of is not None and period.end > population.as_of:
+            import warnings
+
+            from fpcore.rules._population import TablesOutOfDateWarning
+
+            warnings.warn(
+                TablesOutOfDateWarning(
+                    f"evaluating {period} on population tables drawn up to "
+                    f"{population.as_of}: no birth, death or hukou change after that day is "
+                    "in them; project the tables (fpcore.projection.project) first"
+                ),
+                stacklevel=2,
+            )
         return evaluate_table(self, population, period)
 
 

@@ -6,11 +6,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
+import pendulum
 import polars as pl
 
 from fpcore.errors import InvalidInput, Problem
 
-__all__ = ["HOUSEHOLD_KEY", "PERSON_KEY", "EntitlementTables", "Population"]
+__all__ = [
+    "HOUSEHOLD_KEY",
+    "PERSON_KEY",
+    "EntitlementTables",
+    "Population",
+    "TablesOutOfDateWarning",
+]
 
 PERSON_KEY = "person_id"
 HOUSEHOLD_KEY = "household_id"
@@ -41,6 +48,15 @@ class Segments:
     empty: Any = None
 
 
+class TablesOutOfDateWarning(UserWarning):
+    """A period is evaluated past the day its population tables were drawn up to.
+
+    The tables hold no event after their ``as_of`` day (births, deaths, hukou changes),
+    so a later period sees a county frozen on that day. Project the tables first
+    (:func:`fpcore.projection.project`).
+    """
+
+
 @attrs.frozen
 class Population:
     """Population tables: polars DataFrames keyed by name, with integer keys.
@@ -56,6 +72,11 @@ class Population:
     lookup are positional (no hash join or group-by). Otherwise the evaluator falls
     back to joins, with the same results.
 
+    ``as_of`` is the day the tables were drawn up to, when known (a synthetic county's
+    ``on``, a projection's horizon): evaluating a period that ends after it warns
+    (:class:`TablesOutOfDateWarning`), since no later birth, death or hukou change is in
+    the tables.
+
     Raises:
         InvalidInput: a required table or key column is missing or not integer.
 
@@ -69,6 +90,7 @@ class Population:
     """
 
     tables: Mapping[str, pl.DataFrame]
+    as_of: pendulum.Date | None = attrs.field(default=None, kw_only=True)
     _cache: dict[tuple[str, str], Any] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
