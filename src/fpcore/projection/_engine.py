@@ -327,7 +327,7 @@ def _year(
     birth_of[households] = np.arange(households.size)
     which = birth_of[s.c_household]
     near = which >= 0
-    on_day = np.where(near, b_day[np.maximum(which, 0)], 0)
+    on_day = day[s.c_household]
     alive_then = (
         near & ~s.c_dead_before & (s.c_birth <= on_day) & ((s.c_death == NO) | (s.c_death > on_day))
     )
@@ -335,8 +335,8 @@ def _year(
     together = np.bincount(which[alive_then], minlength=size)
     own = []
     for parent in (mother, father):
-        bit = 1 << s.p_role[np.maximum(parent[households], 0)]
-        linked = alive_then & ((s.c_mask & bit[np.maximum(which, 0)]) != 0)
+        bit = 1 << s.p_role[np.maximum(parent, 0)]  # the parent's bit, by household
+        linked = alive_then & ((s.c_mask & bit[s.c_household]) != 0)
         own.append(np.bincount(which[linked], minlength=size))
     child_death = np.where(infant[households], infant_day[households], NO)
     s.c_household = np.concatenate([s.c_household, households])
