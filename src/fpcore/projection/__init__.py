@@ -21,7 +21,13 @@ Example:
 
 from fpcore.projection._assumptions import AGE_GROUPS, Assumption, Assumptions, life_expectancy
 from fpcore.projection._check import check_tables
-from fpcore.projection._horizon import HorizonResult, compare_years, evaluate_years, uprated
+from fpcore.projection._horizon import (
+    HorizonResult,
+    compare_years,
+    evaluate_years,
+    parameter_assumptions,
+    uprated,
+)
 from fpcore.projection._project import Projection, SupportsTables, project
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "compare_years",
     "evaluate_years",
     "life_expectancy",
+    "parameter_assumptions",
     "project",
     "uprated",
 ]

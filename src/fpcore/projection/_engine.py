@@ -267,18 +267,16 @@ def _year(
     # 3. hukou: rural couples converted together on one day (农转非)
     n_h = s.household_ids.size
     converts = rng.random(n_h) < 1 - (1 - a.hukou_rate) ** share
-    day = within_span(n_h)[s.p_household]
-    change = (
-        converts[s.p_household]
-        & ~s.p_dead_before
-        & ((s.p_death == NO) | (day < s.p_death))
-        & s.p_rural
-        & (month_of(day) > s.p_last_start)
-    )
-    s.p_change[change] = day[change]
-    s.p_rural[change] = False
-    s.p_last_start[change] = month_of(day[change])
-    tally["hukou_changes"] = int(change.sum())
+    on_day = within_span(n_h)
+    (who,) = np.nonzero(converts[s.p_household] & ~s.p_dead_before & s.p_rural)
+    day = on_day[s.p_household[who]]
+    month = month_of(day)
+    ok = ((s.p_death[who] == NO) | (day < s.p_death[who])) & (month > s.p_last_start[who])
+    who, day, month = who[ok], day[ok], month[ok]
+    s.p_change[who] = day
+    s.p_rural[who] = False
+    s.p_last_start[who] = month
+    tally["hukou_changes"] = int(who.size)
 
     # 4. births to married couples living together, by the mother's age and the law
     mother, father = s.mother, s.father
