@@ -1,7 +1,8 @@
 """The ``fpcore`` command line (extra ``cli``: typer + rich).
 
 Commands: ``fpcore demo``, ``validate``, ``schema``, ``evaluate``, ``policies``,
-``indicators``, ``notice``, ``register``, ``test``. Run ``fpcore --help``. The contract
+``indicators``, ``notice``, ``register``, ``test``, ``import-register``,
+``export-register``. Run ``fpcore --help``. The contract
 (stdout and stderr, exit codes, JSON errors, stdin) is in :mod:`fpcore.cli._contract`.
 
 ``main`` works on a core-only install too: without the ``cli`` extra it says how to
@@ -18,7 +19,15 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = ("_documents", "_policies", "_indicators", "_workflows", "_cases", "_serve")
+_COMMAND_MODULES = (
+    "_documents",
+    "_policies",
+    "_indicators",
+    "_workflows",
+    "_cases",
+    "_serve",
+    "_registers",
+)
 
 
 def _load_app() -> typer.Typer:

@@ -45,6 +45,7 @@ _EXTRAS = {
     "hypothesis": "testing",
     "starlette": "server",
     "uvicorn": "server",
+    "openpyxl": "registers",
 }
 
 
