@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the template is a table: one column a line reads best)
 """The register template: its columns, their headers in Chinese and English, and the
 words its cells use (男/女, 农业/非农业, 户主/配偶/子女 ...)."""
 
@@ -5,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 
 import attrs
 
@@ -81,10 +83,10 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 
 HEAD, SPOUSE, CHILD = "户主", "配偶", "子女"
 RELATIONS: dict[str, str] = {
-    **{w: HEAD for w in ("户主", "本人", "head")},
-    **{w: SPOUSE for w in ("配偶", "妻", "夫", "spouse")},
-    **{w: CHILD for w in ("子女", "子", "女", "儿子", "女儿", "长子", "长女", "次子", "次女")},
-    **{w: CHILD for w in ("养子", "养女", "child")},
+    **dict.fromkeys(("户主", "本人", "head"), HEAD),
+    **dict.fromkeys(("配偶", "妻", "夫", "spouse"), SPOUSE),
+    **dict.fromkeys(("子女", "子", "女", "儿子", "女儿", "长子", "长女", "次子", "次女"), CHILD),
+    **dict.fromkeys(("养子", "养女", "child"), CHILD),
 }
 SEXES = {"男": Sex.MALE, "女": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE}
 HUKOUS = {
@@ -126,7 +128,7 @@ UNKNOWN = ("不详", "unknown")
 """What a date cell says when the record has no date (married, divorced)."""
 
 
-def chinese(table: dict[str, object], value: object) -> str:
+def chinese(table: Mapping[str, object], value: object) -> str:
     """The first word of ``table`` (the Chinese one) that means ``value``."""
     return next(word for word, meant in table.items() if meant == value)
 

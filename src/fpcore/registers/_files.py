@@ -95,7 +95,8 @@ def _read_bytes(path: Path) -> bytes:
             if not stat.S_ISREG(info.st_mode):
                 raise InvalidInput(f"{name} is not a regular file")
             if info.st_size > MAX_REGISTER_BYTES:
-                raise InvalidInput(f"{name} has {info.st_size} bytes (at most {MAX_REGISTER_BYTES})")
+                limit = MAX_REGISTER_BYTES
+                raise InvalidInput(f"{name} has {info.st_size} bytes (at most {limit})")
             return handle.read(MAX_REGISTER_BYTES + 1)
     except OSError as error:
         raise InvalidInput(f"cannot read {name} ({error.strerror})") from None
@@ -119,7 +120,8 @@ def decode(data: bytes, encoding: str = "utf-8") -> str:
         '户编号'
     """  # noqa: E501
     try:
-        text = data.decode("utf-8-sig" if encoding.replace("_", "-").lower() == "utf-8" else encoding)
+        utf8 = encoding.replace("_", "-").lower() == "utf-8"
+        text = data.decode("utf-8-sig" if utf8 else encoding)
     except UnicodeDecodeError as error:
         hint = (
             '; a file saved by Excel as "CSV" in Chinese Windows is GBK: '
@@ -157,9 +159,7 @@ def read_register(
     file = Path(path)
     if file.suffix.lower() in _XLSX:
         header, records = _workbook_records(file, sheet)
-        return households_from_rows(
-            header, records, ignore_unknown_columns=ignore_unknown_columns
-        )
+        return households_from_rows(header, records, ignore_unknown_columns=ignore_unknown_columns)
     if sheet is not None:
         raise InvalidInput("sheet= is for workbooks (.xlsx); this file is read as CSV")
     text = decode(_read_bytes(file), encoding)
@@ -179,7 +179,8 @@ def _workbook_records(
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise InvalidInput(f"{path.name} is not an Excel workbook (.xlsx): {error}") from None
     if sheet is not None and sheet not in book.sheetnames:
-        raise InvalidInput(f"{path.name} has no sheet {sheet!r} (it has {', '.join(book.sheetnames)})")
+        names = ", ".join(book.sheetnames)
+        raise InvalidInput(f"{path.name} has no sheet {sheet!r} (it has {names})")
     table = book[sheet] if sheet is not None else book.worksheets[0]
     rows = table.iter_rows(values_only=True)
     header = next(rows, None)

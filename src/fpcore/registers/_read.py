@@ -49,7 +49,6 @@ from fpcore.registers._columns import (
     SEXES,
     SPOUSE,
     UNKNOWN,
-    Column,
     Scope,
     column_of,
     letter,
@@ -232,7 +231,8 @@ class _Household:
             self.bad(self.rows[0], "relation", f"household {household_id} has no 户主 row")
             return None
         for extra in heads[1:] + spouses[1:]:
-            self.bad(extra, "relation", f"household {household_id} has another {extra.relation} row")
+            said = f"household {household_id} has another {extra.relation} row"
+            self.bad(extra, "relation", said)
         head = heads[0]
         parent_rows = [head, *spouses[:1]]
         self.check_household_cells(head)
@@ -316,7 +316,7 @@ class _Household:
             return Person(
                 name=name,
                 sex=sex,  # type: ignore[arg-type]  # checked by the constructor
-                birth_date=birth,  # type: ignore[arg-type]
+                birth_date=birth,
                 hukou=hukou,  # type: ignore[arg-type]
                 residence=Residence(township=own[:9], village=own),
                 resident_id=resident_id,
@@ -365,7 +365,7 @@ class _Household:
             return Child(
                 name=name,
                 sex=sex,  # type: ignore[arg-type]  # checked by the constructor
-                birth_date=birth,  # type: ignore[arg-type]
+                birth_date=birth,
                 link=link,
                 adoption_date=adopted,
                 within_policy=within,
@@ -565,9 +565,7 @@ def _certificate(entry: list[str]) -> Certificate:
 
 
 def _deposit(entry: list[str]) -> Deposit:
-    amount, paid, refunded, receipt = fields_of(
-        entry, ("amount", "paid", "refunded", "receipt"), 2
-    )
+    amount, paid, refunded, receipt = fields_of(entry, ("amount", "paid", "refunded", "receipt"), 2)
     return Deposit(
         amount=Money(amount),
         paid=parse_date(paid),
@@ -636,6 +634,3 @@ def households_from_rows(
     if sheet.problems:
         raise InvalidInput(sheet.problems)
     return found
-
-
-

@@ -93,9 +93,7 @@ def inexpressible(household: Household) -> list[Problem]:
         if text != text.strip():
             problems.append(Problem(path, "has spaces at an end, which a register cell drops"))
         elif path.endswith(".benefit") and text in BENEFITS:
-            problems.append(
-                Problem(path, f"{text} is read back as the benefit {BENEFITS[text]}")
-            )
+            problems.append(Problem(path, f"{text} is read back as the benefit {BENEFITS[text]}"))
     return [p.under(f"household {household.household_id}") for p in problems]
 
 
