@@ -1,4 +1,4 @@
-"""Sphinx configuration for the fpcore documentation (Sphinx + MyST markdown).
+"""Sphinx configuration for the fpcore documentation (Sphinx + MyST markdown, MyST-NB).
 
 Build with ``sphinx-build -W --keep-going -q -b html docs docs/_build/html``: every
 warning is an error, so a broken reference or a malformed docstring fails the build.
@@ -21,14 +21,16 @@ release = fpcore.__version__
 version = ".".join(release.split(".")[:2])
 
 # No intersphinx: the build must pass offline, and a failed inventory fetch warns.
+# myst_nb reads MyST markdown (it includes myst_parser) and runs the notebooks in
+# docs/notebooks (MyST markdown with code cells) on every build, so they cannot rot.
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
 ]
 
-source_suffix = {".md": "markdown"}
+source_suffix = {".md": "myst-nb"}
 root_doc = "index"
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 language = "en"
@@ -37,6 +39,15 @@ language = "en"
 # link to sections as [text](page.md#anchor).
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# notebooks: run every code cell on each build (cached in _build between local builds),
+# fail the build on an error in a cell; a page without notebook front matter is plain MyST
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(Path(__file__).with_name("_build") / ".jupyter_cache")
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 600
+nb_merge_streams = True
 
 # autodoc + napoleon: the API pages come from our Google-style docstrings.
 napoleon_google_docstring = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fpcore.registers import read_register
+from fpcore.registers import read_households
 from tests.cli.test_contract import fpcore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def test_import_then_export_gives_the_register_back(tmp_path: Path) -> None:
     done = fpcore("export-register", str(households), "--out", str(register))
     assert done.returncode == 0, done.stderr
     assert register.read_bytes() == SAMPLE.read_bytes()
-    assert read_register(register) == read_register(SAMPLE)
+    assert read_households(register) == read_households(SAMPLE)
 
 
 def test_bad_cells_are_listed_and_nothing_is_written(tmp_path: Path) -> None:

@@ -19,12 +19,12 @@ from fpcore.model import Household, Marriage, MarriageEnd, sample_history
 from fpcore.registers import (
     COLUMNS,
     column_of,
-    dumps_register,
+    dumps_households,
     households_from_rows,
     inexpressible,
-    loads_register,
-    read_register,
-    write_register,
+    loads_households,
+    read_households,
+    write_households,
 )
 from fpcore.testing.strategies import households
 
@@ -65,13 +65,13 @@ def to_text(rows: list[list[str]]) -> str:
 @given(distinct_households())
 def test_households_round_trip_through_csv(found: list[Household]) -> None:
     assert all(inexpressible(h) == [] for h in found)
-    assert loads_register(dumps_register(found)) == [in_template_order(h) for h in found]
+    assert loads_households(dumps_households(found)) == [in_template_order(h) for h in found]
 
 
 @given(distinct_households(max_size=2), st.sampled_from(["zh", "en", "both"]))
 def test_every_header_language_reads_back(found: list[Household], headers: str) -> None:
-    text = dumps_register(found, headers=headers)  # type: ignore[arg-type]
-    assert loads_register(text) == [in_template_order(h) for h in found]
+    text = dumps_households(found, headers=headers)  # type: ignore[arg-type]
+    assert loads_households(text) == [in_template_order(h) for h in found]
 
 
 @settings(max_examples=10)
@@ -81,26 +81,26 @@ def test_households_round_trip_through_a_workbook(found: list[Household]) -> Non
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "register.xlsx"
-        write_register(found, path)
-        assert read_register(path) == [in_template_order(h) for h in found]
+        write_households(found, path)
+        assert read_households(path) == [in_template_order(h) for h in found]
 
 
 @given(distinct_households())
 def test_export_of_an_import_is_the_same_text(found: list[Household]) -> None:
-    text = dumps_register(found)
-    assert dumps_register(loads_register(text)) == text
+    text = dumps_households(found)
+    assert dumps_households(loads_households(text)) == text
 
 
 def test_the_sample_register_round_trips_byte_for_byte(tmp_path: Path) -> None:
-    read = read_register(SAMPLE)
+    read = read_households(SAMPLE)
     again = tmp_path / "again.csv"
-    write_register(read, again)
+    write_households(read, again)
     assert again.read_bytes() == SAMPLE.read_bytes()
-    assert read_register(SAMPLE.with_suffix(".xlsx")) == read
+    assert read_households(SAMPLE.with_suffix(".xlsx")) == read
 
 
 def test_the_sample_register_holds_the_sample_histories() -> None:
-    read = read_register(SAMPLE)
+    read = read_households(SAMPLE)
     population = read_population(ROOT / "examples" / "population.json")
     assert read[0] == sample_history()
     assert read[1] == population[1]
@@ -110,7 +110,7 @@ def test_the_sample_register_holds_the_sample_histories() -> None:
 def test_the_template_is_the_header_of_every_column() -> None:
     template = (ROOT / "examples" / "registers" / "template.csv").read_text(encoding="utf-8-sig")
     assert table(template) == [[c.header for c in COLUMNS]]
-    assert loads_register(template) == []
+    assert loads_households(template) == []
 
 
 def test_the_docs_describe_every_column() -> None:
@@ -128,7 +128,7 @@ _DATE_COLUMNS = [c.key for c in COLUMNS if c.key.endswith("date")]
 def test_every_bad_cell_is_named_by_row_and_column(
     found: list[Household], data: st.DataObject
 ) -> None:
-    rows = table(dumps_register(found, headers="en"))
+    rows = table(dumps_households(found, headers="en"))
     header = rows[0]
     birth = header.index("birth_date")
     chosen = data.draw(
@@ -137,7 +137,7 @@ def test_every_bad_cell_is_named_by_row_and_column(
     for index in chosen:
         rows[index][birth] = "1990-02-30"
     with pytest.raises(InvalidInput) as raised:
-        loads_register(to_text(rows))
+        loads_households(to_text(rows))
     paths = {p.path for p in raised.value.problems}
     assert {f"row {index + 1}, column E (birth_date)" for index in chosen} <= paths
     assert all("1990-02-30" in p.message for p in raised.value.problems if "column E" in p.path)
@@ -147,13 +147,13 @@ def test_every_bad_cell_is_named_by_row_and_column(
 def test_bad_cells_in_different_columns_are_all_reported(
     found: list[Household], data: st.DataObject
 ) -> None:
-    rows = table(dumps_register(found, headers="zh"))
+    rows = table(dumps_households(found, headers="zh"))
     header = rows[0]
     row = data.draw(st.integers(1, len(rows) - 1))
     rows[row][header.index("性别")] = "M"
     rows[row][header.index("出生日期")] = "yesterday"
     with pytest.raises(InvalidInput) as raised:
-        loads_register(to_text(rows))
+        loads_households(to_text(rows))
     paths = [p.path for p in raised.value.problems]
     assert f"row {row + 1}, column D (性别)" in paths
     assert f"row {row + 1}, column E (出生日期)" in paths
@@ -168,7 +168,7 @@ def test_a_model_check_is_reported_at_the_cell_that_breaks_it() -> None:
     # a resident ID whose check character is wrong
     rows[1][header.index("resident_id")] = "371121197005011240"
     with pytest.raises(InvalidInput) as raised:
-        loads_register(to_text(rows))
+        loads_households(to_text(rows))
     by_path = {p.path: p.message for p in raised.value.problems}
     cell = f"row {child + 1}, column E (出生日期 birth_date)"
     assert "is before the birth of parents[1]" in by_path[cell]
@@ -178,9 +178,9 @@ def test_a_model_check_is_reported_at_the_cell_that_breaks_it() -> None:
 def test_nothing_is_half_imported() -> None:
     good = SAMPLE.read_text(encoding="utf-8-sig")
     bad = good.replace("1980-09-05", "1980-09-31")
-    assert len(loads_register(good)) == 3
+    assert len(loads_households(good)) == 3
     with pytest.raises(InvalidInput) as raised:
-        loads_register(bad)
+        loads_households(bad)
     assert [p.path for p in raised.value.problems] == ["row 7, column E (出生日期 birth_date)"]
 
 
@@ -211,31 +211,31 @@ def test_a_gbk_file_says_which_encoding_to_use(tmp_path: Path) -> None:
     path = tmp_path / "gbk.csv"
     path.write_bytes(SAMPLE.read_text(encoding="utf-8-sig").encode("gb18030"))
     with pytest.raises(InvalidInput, match='encoding="gb18030"'):
-        read_register(path)
-    assert read_register(path, encoding="gb18030") == read_register(SAMPLE)
+        read_households(path)
+    assert read_households(path, encoding="gb18030") == read_households(SAMPLE)
 
 
 def test_rows_of_a_household_need_not_be_adjacent() -> None:
     rows = table(SAMPLE.read_text(encoding="utf-8-sig"))
     shuffled = [rows[0], rows[1], rows[4], rows[2], rows[5], rows[3], *rows[6:]]
-    assert loads_register(to_text(shuffled)) == loads_register(to_text(rows))
+    assert loads_households(to_text(shuffled)) == loads_households(to_text(rows))
 
 
 def test_household_cells_may_repeat_on_every_row_but_must_agree() -> None:
     rows = table(SAMPLE.read_text(encoding="utf-8-sig"))
     village = rows[0].index("村代码 village")
     rows[2][village] = rows[1][village]  # repeated on the 配偶 row: fine
-    assert len(loads_register(to_text(rows))) == 3
+    assert len(loads_households(to_text(rows))) == 3
     rows[3][village] = "371121100299"
     with pytest.raises(InvalidInput, match="differs from the 户主 row"):
-        loads_register(to_text(rows))
+        loads_households(to_text(rows))
 
 
 def test_a_cell_for_children_on_a_parent_row_is_refused() -> None:
     rows = table(SAMPLE.read_text(encoding="utf-8-sig"))
     rows[1][rows[0].index("收养日期 adoption_date")] = "2000-01-01"
     with pytest.raises(InvalidInput, match="is for child rows"):
-        loads_register(to_text(rows))
+        loads_households(to_text(rows))
 
 
 def test_export_refuses_what_the_template_cannot_hold() -> None:
@@ -246,13 +246,13 @@ def test_export_refuses_what_the_template_cannot_hold() -> None:
     twice = attrs.evolve(history, marriages=(earlier, divorced, again))
     assert [p.path for p in inexpressible(twice)] == ["household HN-0001.marriages"]
     with pytest.raises(InvalidInput, match="listed twice"):
-        dumps_register([history, history])
+        dumps_households([history, history])
 
 
 def test_text_that_reads_as_a_formula_is_guarded_and_read_back() -> None:
     history = sample_history()
     child = attrs.evolve(history.children[0], name="=HYPERLINK(1)")
     household = attrs.evolve(history, children=(child,))
-    text = dumps_register([household])
+    text = dumps_households([household])
     assert ",'=HYPERLINK(1)," in text
-    assert loads_register(text) == [household]
+    assert loads_households(text) == [household]

@@ -73,17 +73,17 @@ def import_register(
     All or nothing: every bad cell is reported by row and column on stderr (exit 1)
     and nothing is written.
     """
-    from fpcore.registers import decode, loads_register, read_register
+    from fpcore.registers import decode, loads_households, read_households
     from fpcore.serialization import to_document
 
     if str(file) == STDIN:
         if sheet is not None:
             raise typer.BadParameter("--sheet is for workbooks; stdin is read as CSV")
-        households = loads_register(
+        households = loads_households(
             decode(read_input(file), encoding), ignore_unknown_columns=ignore_unknown_columns
         )
     else:
-        households = read_register(
+        households = read_households(
             file, encoding=encoding, sheet=sheet, ignore_unknown_columns=ignore_unknown_columns
         )
     documents = [to_document(h) for h in households]
@@ -117,11 +117,11 @@ def export_register(
     """Write households as a county register (one row per person, the template of
     docs/registers.md): CSV in UTF-8 with a BOM (Excel shows the Chinese), or .xlsx."""
     from fpcore.cli._workflows import read_population
-    from fpcore.registers import dumps_register, write_register
+    from fpcore.registers import dumps_households, write_households
 
     households = read_population(population)
     if out is None:
-        sys.stdout.write(dumps_register(households, headers=headers.value))
+        sys.stdout.write(dumps_households(households, headers=headers.value))
     else:
-        write_register(households, out, headers=headers.value)
+        write_households(households, out, headers=headers.value)
         note(f"wrote {len(households)} households to {out}")

@@ -15,10 +15,10 @@ household the template cannot hold, and writes nothing then.
 
 Example:
     >>> from fpcore.model import sample_household
-    >>> text = dumps_register([sample_household()])
-    >>> loads_register(text) == [sample_household()]
+    >>> text = dumps_households([sample_household()])
+    >>> loads_households(text) == [sample_household()]
     True
-    >>> loads_register(text.replace("1970-05-01", "1970-13-01"))
+    >>> loads_households(text.replace("1970-05-01", "1970-13-01"))
     Traceback (most recent call last):
     ...
     fpcore.errors.InvalidInput: 1 problem in the input:
@@ -30,10 +30,10 @@ from fpcore.registers._files import (
     MAX_REGISTER_BYTES,
     MAX_REGISTER_ROWS,
     decode,
-    dumps_register,
-    loads_register,
-    read_register,
-    write_register,
+    dumps_households,
+    loads_households,
+    read_households,
+    write_households,
 )
 from fpcore.registers._read import households_from_rows
 from fpcore.registers._write import household_rows, inexpressible, register_rows
@@ -46,12 +46,12 @@ __all__ = [
     "Scope",
     "column_of",
     "decode",
-    "dumps_register",
+    "dumps_households",
     "household_rows",
     "households_from_rows",
     "inexpressible",
-    "loads_register",
-    "read_register",
+    "loads_households",
+    "read_households",
     "register_rows",
-    "write_register",
+    "write_households",
 ]

@@ -41,7 +41,7 @@ def _table(households: Iterable[Household]) -> list[list[str]]:
     return [[row.get(c.key, "") for c in COLUMNS] for row in register_rows(households)]
 
 
-def dumps_register(households: Iterable[Household], *, headers: Headers = "both") -> str:
+def dumps_households(households: Iterable[Household], *, headers: Headers = "both") -> str:
     """A register of ``households`` as CSV text (one row per person; the template's
     columns, headers in Chinese and English by default).
 
@@ -50,10 +50,10 @@ def dumps_register(households: Iterable[Household], *, headers: Headers = "both"
 
     Example:
         >>> from fpcore.model import sample_household
-        >>> text = dumps_register([sample_household()], headers="zh")
+        >>> text = dumps_households([sample_household()], headers="zh")
         >>> text.splitlines()[0].split(",")[:5]
         ['户编号', '与户主关系', '姓名', '性别', '出生日期']
-        >>> loads_register(text) == [sample_household()]
+        >>> loads_households(text) == [sample_household()]
         True
     """
     out = io.StringIO()
@@ -63,7 +63,7 @@ def dumps_register(households: Iterable[Household], *, headers: Headers = "both"
     return out.getvalue()
 
 
-def loads_register(text: str, *, ignore_unknown_columns: bool = False) -> list[Household]:
+def loads_households(text: str, *, ignore_unknown_columns: bool = False) -> list[Household]:
     """Households from register CSV text, all or none.
 
     Raises:
@@ -137,7 +137,7 @@ def decode(data: bytes, encoding: str = "utf-8") -> str:
     return text
 
 
-def read_register(
+def read_households(
     path: str | os.PathLike[str],
     *,
     encoding: str = "utf-8",
@@ -163,7 +163,7 @@ def read_register(
     if sheet is not None:
         raise InvalidInput("sheet= is for workbooks (.xlsx); this file is read as CSV")
     text = decode(_read_bytes(file), encoding)
-    return loads_register(text, ignore_unknown_columns=ignore_unknown_columns)
+    return loads_households(text, ignore_unknown_columns=ignore_unknown_columns)
 
 
 def _workbook_records(
@@ -212,7 +212,7 @@ def _read_bytes_size_only(path: Path) -> None:
         raise InvalidInput(f"{name} has {info.st_size} bytes (at most {MAX_REGISTER_BYTES})")
 
 
-def write_register(
+def write_households(
     households: Iterable[Household],
     path: str | os.PathLike[str],
     *,
