@@ -40,6 +40,9 @@ def cell_text(value: object, *, resident_id: bool = False) -> str:
         >>> cell_text(datetime.datetime(1970, 5, 1))
         '1970-05-01'
     """
+    if type(value) is str:  # the common case first: a CSV holds nothing else
+        text = value.strip()
+        return text[1:] if text.startswith("'") else text
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -10,7 +10,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fpcore.errors import InvalidInput, Problem, shown
 from fpcore.model import Household
@@ -171,7 +171,7 @@ def _workbook_records(
 ) -> tuple[Sequence[object], Iterator[Sequence[object]]]:
     import zipfile
 
-    from openpyxl import load_workbook
+    load_workbook = _openpyxl().load_workbook
 
     _read_bytes_size_only(path)
     try:
@@ -253,10 +253,19 @@ def publish(temporary: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
-def _write_workbook(path: Path, header: list[str], table: list[list[str]]) -> None:
-    from openpyxl import Workbook
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ModuleNotFoundError as error:  # the registers extra
+        raise ModuleNotFoundError(
+            'Excel workbooks need the registers extra: pip install "fpcore[registers]"',
+            name="openpyxl",
+        ) from error
+    return openpyxl
 
-    book = Workbook(write_only=True)
+
+def _write_workbook(path: Path, header: list[str], table: list[list[str]]) -> None:
+    book = _openpyxl().Workbook(write_only=True)
     sheet = book.create_sheet("register")
     sheet.append(header)
     for row in table:

@@ -95,11 +95,13 @@ _SEGMENT = re.compile(r"([a-z_]+)(?:\[(\d+)\])?\.?(.*)")
 
 
 class _Row:
-    """One record of the file: its number (the header is row 1) and its cells."""
+    """One record of the file: its number (the header is row 1), its cells as text by
+    column key, and the cells that could not be read as text (with the reason)."""
 
-    def __init__(self, number: int, raw: dict[str, object]) -> None:
+    def __init__(self, number: int, texts: dict[str, str], errors: dict[str, str]) -> None:
         self.number = number
-        self.raw = raw
+        self.texts = texts
+        self.errors = errors
         self.relation = ""
 
 
@@ -153,17 +155,31 @@ class _Sheet:
         self.problems.append(Problem(self.where(row, key), message))
 
     def record(self, number: int, cells: Sequence[object]) -> _Row | None:
-        """A record's cells by column key; None for a blank record."""
-        raw: dict[str, object] = {}
+        """A record's cells as text by column key (each read once); None for a blank
+        record."""
+        texts: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        count = len(cells)
         for key, position in self.index.items():
-            value = cells[position] if position < len(cells) else None
-            raw[key] = value
-        extra = [v for i, v in enumerate(cells) if i not in self.index.values()]
-        if all(cell_text(v) == "" for v in raw.values()) and (
-            not extra or all(cell_text(v) == "" for v in extra)
+            value = cells[position] if position < count else None
+            if value is None or value == "":
+                texts[key] = ""
+                continue
+            try:
+                texts[key] = cell_text(value, resident_id=key == "resident_id")
+            except CellError as error:
+                errors[key] = str(error)
+                texts[key] = ""
+        if errors or any(texts.values()):
+            return _Row(number, texts, errors)
+        known = set(self.index.values())
+        if any(
+            not isinstance(v, str) or v.strip()
+            for i, v in enumerate(cells)
+            if i not in known and v is not None
         ):
-            return None
-        return _Row(number, raw)
+            return _Row(number, texts, errors)
+        return None
 
 
 class _Household:
@@ -178,11 +194,7 @@ class _Household:
 
     # -- cells ----------------------------------------------------------------------
     def text(self, row: _Row, key: str) -> str:
-        try:
-            return cell_text(row.raw.get(key), resident_id=key == "resident_id")
-        except CellError as error:
-            self.bad(row, key, str(error))
-            return ""
+        return row.texts.get(key, "")
 
     def bad(self, row: _Row, key: str, message: str) -> None:
         self.sheet.add(row.number, key, message)
@@ -221,6 +233,9 @@ class _Household:
         heads: list[_Row] = []
         spouses: list[_Row] = []
         children: list[_Row] = []
+        for row in self.rows:
+            for key, message in row.errors.items():
+                self.bad(row, key, message)
         for row in self.rows:
             relation = self.cell(row, "relation", lambda t: word(t, RELATIONS, "relation"), "")
             row.relation = relation
@@ -270,17 +285,19 @@ class _Household:
             return None
 
     def check_scopes(self, row: _Row) -> None:
-        for key in row.raw:
+        for key, text in row.texts.items():
+            if not text:
+                continue
             column = BY_KEY[key]
             misplaced = (column.scope is Scope.PARENT and row.relation == CHILD) or (
                 column.scope is Scope.CHILD and row.relation in (HEAD, SPOUSE)
             )
-            if misplaced and self.text(row, key):
+            if misplaced:
                 self.bad(row, key, f"is for {column.scope.value}, not a {row.relation} row")
 
     def check_household_cells(self, head: _Row) -> None:
         for column in COLUMNS:
-            if column.scope is not Scope.HOUSEHOLD or column.key not in head.raw:
+            if column.scope is not Scope.HOUSEHOLD or column.key not in head.texts:
                 continue
             said = self.text(head, column.key)
             for row in self.rows:
@@ -617,10 +634,9 @@ def households_from_rows(
         row = sheet.record(number, cells)
         if row is None:
             continue
-        try:
-            key = cell_text(row.raw.get("household_id"))
-        except CellError as error:
-            sheet.add(number, "household_id", str(error))
+        key = row.texts.get("household_id", "")
+        if "household_id" in row.errors:
+            sheet.add(number, "household_id", row.errors["household_id"])
             continue
         if not key:
             sheet.add(number, "household_id", "is empty (every row names its household)")
