@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 import pendulum
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fpcore.errors import InvalidInput
 from fpcore.money import Money
@@ -137,3 +140,78 @@ def test_dates_compare_in_both_evaluators() -> None:
     assert policy.evaluate({}, MONTH).entitlements == ()
     tables = policy.evaluate_table(_population({"household_id": [], "x": []}), MONTH)
     assert tables.households.height == 0
+
+
+# --- time as intervals -------------------------------------------------------------------
+
+
+def test_month_columns_reads_comparisons_with_the_month() -> None:
+    from fpcore.policies import _facts as facts
+    from fpcore.rules._intervals import month_columns
+
+    months = list(Year(year=2014).months())
+    assert month_columns(facts.living_children, months) == frozenset({"join_index", "death_index"})
+    assert month_columns(facts.month_turning_60, months) == frozenset()
+
+    @fact("person", "int", columnar=lambda m: m.year - pl.col("birth_year"))
+    def age(person: object, month: Month) -> int:
+        return 0
+
+    @fact("person", "bool", columnar=lambda m: pl.col("death_index") > m.index - 1)
+    def shifted(person: object, month: Month) -> bool:
+        return True
+
+    assert month_columns(age, months) == frozenset()  # the same all the year
+    across = [Month(year=2014, month=12), Month(year=2015, month=1)]
+    assert month_columns(age, across) is None  # the month used otherwise: month by month
+    assert month_columns(shifted, months) is None
+
+
+def test_month_tests_accept_the_month_only_as_a_side_of_a_comparison() -> None:
+    from fpcore.rules import month_index
+    from fpcore.rules._intervals import month_tests
+
+    @fact("person", "int", columnar=lambda m: pl.col("x"))
+    def x(person: object, month: Month) -> int:
+        return 0
+
+    found = month_tests([month_index >= x + 12, month_index < 5])
+    assert found is not None
+    probes, constants = found
+    assert [p.key() for p in probes] == ["(person.x + 12)"]
+    assert [c.key() for c in constants] == ["(month_index < 5)"]
+    assert month_tests([month_index - x >= 12]) is None
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    start=st.integers(Month(year=2001, month=1).index, Month(year=2020, month=12).index),
+    length=st.integers(1, 40),
+    policy_id=st.sampled_from(["county", "national", "shandong"]),
+)
+def test_intervals_equal_month_by_month(start: int, length: int, policy_id: str) -> None:
+    """A period by intervals (households evaluated again only at their breakpoints)
+    gives exactly the month-by-month result."""
+    from fpcore.periods import MonthSpan
+    from fpcore.policies import get
+    from fpcore.rules import _batch
+
+    tables = _county_tables()
+    period = MonthSpan(first=Month.from_index(start), last=Month.from_index(start + length))
+    policy = get(policy_id)
+    months = list(period.months())
+    fast = _batch.evaluate_table(policy, Population(tables), period)
+    totals, statuses = _batch._month_by_month(
+        _batch._Evaluation(policy), Population(tables), months
+    )
+    slow = _batch._tables(Population(tables), totals, statuses, True)
+    for a, b in ((fast.persons, slow.persons), (fast.households, slow.households)):
+        keys = [c for c in a.columns if c.endswith("_id")] + ["benefit"]
+        assert a.sort(keys).equals(b.sort(keys))
+
+
+@functools.cache
+def _county_tables() -> dict[str, pl.DataFrame]:
+    from fpcore.synth import synthetic_county
+
+    return synthetic_county(households=400, seed=5).tables()

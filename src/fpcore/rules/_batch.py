@@ -7,7 +7,7 @@ This module is the only one of :mod:`fpcore.rules` that imports polars (the opti
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import reduce
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ import polars as pl
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome, InvalidInput
 from fpcore.money import Money
 from fpcore.periods import Month, Period
+from fpcore.rules import _intervals
 from fpcore.rules._columnar import _DTYPES, _VARIES, _Env, _hoistable, _lit, to_polars
 from fpcore.rules._expr import (
     Arith,
@@ -576,11 +577,20 @@ def _rule_columns(rule: Rule, env: _Env, i: int) -> tuple[pl.Expr, list[pl.Expr]
     return pl.when(applied).then(value).alias(f"__rule_{i}"), checks
 
 
-def _raise_checks(frame: pl.DataFrame, rules: Sequence[Rule], key: str, month: Month) -> None:
+def _raise_checks(
+    frame: pl.DataFrame,
+    rules: Sequence[Rule],
+    key: str,
+    month: Month,
+    origin: Mapping[str, np.ndarray] | None = None,
+) -> None:
     for name in frame.columns:
         if not name.startswith(("__conflict_", "__empty_")) or not frame[name].any():
             continue
-        who = f"{key.removesuffix('_id')} {frame.filter(pl.col(name))[key][0]}"
+        found = frame.filter(pl.col(name))[key][0]
+        if origin is not None:  # a subset of the tables, keyed again: the original key
+            found = int(origin[key][found])
+        who = f"{key.removesuffix('_id')} {found}"
         if name.startswith("__empty_"):
             rule = rules[int(name.removeprefix("__empty_"))]
             raise EmptyOutcome(
@@ -699,12 +709,15 @@ def _entity_month(
     memo: _Memo,
     extra: list[pl.Series],
     hoisted: Mapping[str, Expr],
+    probes: Sequence[Expr] = (),
+    origin: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[pl.DataFrame, dict[str, list[int]], list[int]]:
     """One query for the rules of an entity in a month (by slices of rows).
 
     The result has the ids, one fen column per money benefit (0 when nothing is
-    paid), one column per status rule, the check columns, and the ``hoisted``
-    household subtrees (booleans as 0/1 bytes) for the person rules.
+    paid), one column per status rule, the check columns, the ``hoisted``
+    household subtrees (booleans as 0/1 bytes) for the person rules, and the
+    ``probes`` (month indexes, ``__probe_k``, the int64 minimum when missing).
     """
     month = env.month
     table, key = ENTITY_TABLES[entity], ENTITY_KEYS[entity]
@@ -742,6 +755,10 @@ def _entity_month(
         ).alias(name)
         for name, node in hoisted.items()
     ]
+    lifted.extend(
+        to_polars(node, env).cast(pl.Int64).fill_null(_INT64_MIN).alias(f"__probe_{k}")
+        for k, node in enumerate(probes)
+    )
     query = [
         *ids,
         *(
@@ -757,6 +774,7 @@ def _entity_month(
         *(pl.col(f"__rule_{i}") for i in status_rules),
         *(pl.col(c.meta.output_name()) for c in checks),
         *(pl.col(name) for name in hoisted),
+        *(pl.col(f"__probe_{k}") for k in range(len(probes))),
     ]
     parts = []
     for offset in range(0, max(frame.height, 1), _CHUNK_ROWS):
@@ -765,7 +783,7 @@ def _entity_month(
         lazy = chunk.lazy().with_columns(plain) if plain else chunk.lazy()
         parts.append(lazy.select([*ids, *outs, *checks, *lifted]).select(query).collect())
     result = pl.concat(parts) if len(parts) > 1 else parts[0]
-    _raise_checks(result, rules, key, month)
+    _raise_checks(result, rules, key, month, origin)
     return result, money, status_rules
 
 
@@ -829,17 +847,32 @@ def _statuses_of(
     ]
 
 
-def evaluate_table(policy: Policy, pop: Population, period: Period) -> EntitlementTables:
-    """Evaluate a policy over population tables for a period (see ``Policy.evaluate_table``)."""
-    months = list(period.months())
-    accumulate = len(months) > 1
-    memo = _Memo(months)
-    totals = {"person": _Totals(), "household": _Totals()}
-    statuses: list[pl.DataFrame] = []
-    settings = policy.settings_in_force()
-    pruned = [_under_settings(r, settings) for r in policy.rules]
-    for month in months:
-        live = [p for r, p in zip(policy.rules, pruned, strict=True) if r.in_force(month)]
+_Consume = Callable[[str, pl.DataFrame, dict[str, list[int]], list[int], list[Rule]], None]
+
+
+class _Evaluation:
+    """A policy's rules as its settings make them, evaluated month by month or by
+    intervals over population tables."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.settings = policy.settings_in_force()
+        self.pruned = [_under_settings(r, self.settings) for r in policy.rules]
+
+    def month(
+        self,
+        pop: Population,
+        month: Month,
+        memo: _Memo,
+        consume: _Consume,
+        probes: Mapping[str, Sequence[Expr]] | None = None,
+        origin: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        """Evaluate one month; ``consume(entity, result, money, status_rules, rules)``
+        receives each entity's result (households first) and may keep what it needs."""
+        policy, settings = self.policy, self.settings
+        probes = probes or {}
+        live = [p for r, p in zip(policy.rules, self.pruned, strict=True) if r.in_force(month)]
         names = sorted({n for r in live for n in policy.parameters_of(r)})
         params = {n: policy.parameters[n].at(month.start) for n in names}
         hh_rules = [r for r in live if r.entity == "household"]
@@ -853,11 +886,17 @@ def evaluate_table(policy: Policy, pop: Population, period: Period) -> Entitleme
         if hh_rules or hoisted:
             env = _Env(month, params, settings)
             result, money, status_rules = _entity_month(
-                pop, "household", hh_rules, env, memo, [], hoisted
+                pop,
+                "household",
+                hh_rules,
+                env,
+                memo,
+                [],
+                hoisted,
+                probes.get("household", ()) if hh_rules else (),
+                origin,
             )
-            for b in money:
-                totals["household"].add(b, result[f"__benefit_{b}"].to_numpy(), accumulate)
-            statuses.extend(_statuses_of(result, hh_rules, status_rules, "household"))
+            consume("household", result, money, status_rules, hh_rules)
             if hoisted:
                 booleans = {name for name, node in hoisted.items() if node.kind == "bool"}
                 lifted, plain, coded = _lookup(pop, result.select(list(hoisted)), booleans)
@@ -867,16 +906,194 @@ def evaluate_table(policy: Policy, pop: Population, period: Period) -> Entitleme
             env.hoisted = names_of
             env.byte_booleans, env.coded_booleans = plain, coded
             result, money, status_rules = _entity_month(
-                pop, "person", p_rules, env, memo, lifted, {}
+                pop, "person", p_rules, env, memo, lifted, {}, probes.get("person", ()), origin
             )
-            for b in money:
-                totals["person"].add(b, result[f"__benefit_{b}"].to_numpy(), accumulate)
-            statuses.extend(_statuses_of(result, p_rules, status_rules, "person"))
+            consume("person", result, money, status_rules, p_rules)
             del result
+
+
+def evaluate_table(policy: Policy, pop: Population, period: Period) -> EntitlementTables:
+    """Evaluate a policy over population tables for a period (see ``Policy.evaluate_table``).
+
+    A period of several months is evaluated by intervals when the rules and facts allow
+    it (:mod:`fpcore.rules._intervals`): in full in its first month, then only for the
+    households whose amounts may change; else month by month.
+    """
+    months = list(period.months())
+    evaluation = _Evaluation(policy)
+    in_period = [p for r, p in zip(policy.rules, evaluation.pruned, strict=True) if _in(r, months)]
+    index = _household_index(pop) if len(months) > 1 and in_period else None
+    interval = _intervals.plan(pop, in_period, months, index) if index is not None else None
+    if interval is not None:
+        totals = _by_intervals(evaluation, in_period, pop, months, interval)
+        statuses: list[pl.DataFrame] = []
+    else:
+        totals, statuses = _month_by_month(evaluation, pop, months)
+    return _tables(pop, totals, statuses, len(months) > 1)
+
+
+def _in(rule: Rule, months: Sequence[Month]) -> bool:
+    return any(rule.in_force(m) for m in months)
+
+
+def _month_by_month(
+    evaluation: _Evaluation, pop: Population, months: Sequence[Month]
+) -> tuple[dict[str, _Totals], list[pl.DataFrame]]:
+    accumulate = len(months) > 1
+    memo = _Memo(months)
+    totals = {"person": _Totals(), "household": _Totals()}
+    statuses: list[pl.DataFrame] = []
+
+    def consume(
+        entity: str,
+        result: pl.DataFrame,
+        money: dict[str, list[int]],
+        status_rules: list[int],
+        rules: list[Rule],
+    ) -> None:
+        for b in money:
+            totals[entity].add(b, result[f"__benefit_{b}"].to_numpy(), accumulate)
+        statuses.extend(_statuses_of(result, rules, status_rules, entity))
+
+    for month in months:
+        evaluation.month(pop, month, memo, consume)
         memo.end_month()
+    return totals, statuses
+
+
+class _Running:
+    """Each entity row's monthly amount per benefit, and the totals of the months before
+    the last change: a row's total grows by its amount times the months it held."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.current: dict[str, np.ndarray] = {}
+        self.fen: dict[str, np.ndarray] = {}
+        self.months: dict[str, np.ndarray] = {}
+        self.since = np.zeros(rows, dtype=np.int64)
+
+    def settle(self, at: np.ndarray | None, offset: int) -> None:
+        """Count the months up to ``offset`` (excluded) of rows ``at`` (None: all)."""
+        since = self.since if at is None else self.since[at]
+        held = offset - since
+        for benefit, current in self.current.items():
+            amount = current if at is None else current[at]
+            if at is None:
+                self.fen[benefit] += amount * held
+                self.months[benefit] += (amount != 0) * held
+            else:  # rows are distinct
+                self.fen[benefit][at] += amount * held
+                self.months[benefit][at] += (amount != 0) * held
+        if at is None:
+            self.since[:] = offset
+        else:
+            self.since[at] = offset
+
+    def update(self, benefit: str, at: np.ndarray | None, fen: np.ndarray) -> None:
+        """New amounts from now on (rows ``at``, or all), after :meth:`settle`."""
+        if benefit not in self.current:
+            self.current[benefit] = np.zeros(self.rows, dtype=np.int64)
+            self.fen[benefit] = np.zeros(self.rows, dtype=np.int64)
+            self.months[benefit] = np.zeros(self.rows, dtype=np.int64)
+        if at is None:
+            self.current[benefit][:] = fen
+        else:
+            self.current[benefit][at] = fen
+
+    def totals(self) -> _Totals:
+        out = _Totals()
+        out.fen, out.months = self.fen, self.months
+        return out
+
+
+def _by_intervals(
+    evaluation: _Evaluation,
+    rules: Sequence[Rule],
+    pop: Population,
+    months: Sequence[Month],
+    interval: _intervals.IntervalPlan,
+) -> dict[str, _Totals]:
+    """A period by intervals: in full where everyone's rules may change, else only the
+    households with a breakpoint in the month; amounts held in between."""
+    policy = evaluation.policy
+    first, count = months[0].index, len(months)
+    names = [policy.parameters_of(r) for r in rules]
+    n_h, n_p = pop.households.height, pop.persons.height
+    running = {"household": _Running(n_h), "person": _Running(n_p)}
+    pending: dict[int, list[np.ndarray]] = {}
+    segment: tuple[object, ...] | None = None
+    memo = _Memo(months[:1])  # nothing shared between months here
+    probes: dict[str, list[Expr]] = {}
+    for offset, month in enumerate(months):
+        sig = _intervals.signature(
+            month,
+            rules,
+            policy.parameters,
+            names,
+            evaluation.settings,
+            interval.constants,
+        )
+        if sig != segment:  # everyone's rules may change: all households
+            segment = sig
+            live = sig[0]
+            assert isinstance(live, tuple)
+            probes = {"household": [], "person": []}
+            for position, entity, node in interval.probes:
+                if live[position]:
+                    probes[entity].append(node)
+            pending.clear()
+            chosen_pop, origin = pop, None
+            households = persons = None
+        else:
+            found = pending.pop(offset, [])
+            if offset in interval.static:
+                found.append(interval.static[offset])
+            if not found:
+                continue
+            mask = np.zeros(n_h, dtype=np.bool_)
+            for part in found:
+                mask[part] = True
+            chosen_pop, households, persons = _intervals.subset(pop, mask, interval)
+            origin = {HOUSEHOLD_KEY: households, PERSON_KEY: persons}
+        at = {"household": households, "person": persons}
+        for entity in running:
+            running[entity].settle(at[entity], offset)
+            if households is None:  # from now on only what this month's rules pay
+                for current in running[entity].current.values():
+                    current[:] = 0
+
+        def consume(
+            entity: str,
+            result: pl.DataFrame,
+            money: dict[str, list[int]],
+            status_rules: list[int],
+            rules: list[Rule],
+            at: Mapping[str, np.ndarray | None] = at,
+            households: np.ndarray | None = households,
+            offset: int = offset,
+            probes: Mapping[str, list[Expr]] = probes,
+        ) -> None:
+            rows = at[entity]
+            for b in money:
+                running[entity].update(b, rows, result[f"__benefit_{b}"].to_numpy())
+            ids = result[HOUSEHOLD_KEY].to_numpy()
+            home = ids if households is None else households[ids]
+            for k in range(len(probes[entity])):
+                values = result[f"__probe_{k}"].to_numpy()
+                _intervals.schedule(pending, values, home, first, offset, count)
+
+        evaluation.month(chosen_pop, month, memo, consume, probes, origin)
+    for entity in running:
+        running[entity].settle(None, count)
+    return {entity: r.totals() for entity, r in running.items()}
+
+
+def _tables(
+    pop: Population, totals: Mapping[str, _Totals], statuses: list[pl.DataFrame], several: bool
+) -> EntitlementTables:
     person_ids = {PERSON_KEY: pop.persons[PERSON_KEY], HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY]}
     status_frame = (
-        _count_statuses(pl.concat(statuses), not accumulate)
+        _count_statuses(pl.concat(statuses), not several)
         if statuses
         else pl.DataFrame(
             schema={
