@@ -215,3 +215,44 @@ def _county_tables() -> dict[str, pl.DataFrame]:
     from fpcore.synth import synthetic_county
 
     return synthetic_county(households=400, seed=5).tables()
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    start=st.integers(Month(year=2001, month=1).index, Month(year=2020, month=12).index),
+    length=st.integers(0, 14),
+    size=st.sampled_from([37, 150]),
+    policy_id=st.sampled_from(["county", "national", "shandong"]),
+)
+def test_ranges_of_households_equal_the_whole(
+    start: int, length: int, size: int, policy_id: str
+) -> None:
+    """Households evaluated in ranges (slices of the tables, memory bounded by a range)
+    give exactly the result of the whole population month by month."""
+    from unittest import mock
+
+    from fpcore.periods import MonthSpan
+    from fpcore.policies import get
+    from fpcore.rules import _batch
+
+    tables = _county_tables()
+    period = MonthSpan(first=Month.from_index(start), last=Month.from_index(start + length))
+    policy = get(policy_id)
+    with mock.patch.object(_batch, "_PART_HOUSEHOLDS", size):
+        parts = _batch.evaluate_table(policy, Population(tables), period)
+    evaluation = _batch._Evaluation(policy)
+    months = list(period.months())
+    totals, statuses = _batch._month_by_month(evaluation, Population(tables), months)
+    whole = _batch._tables(Population(tables), totals, statuses, len(months) > 1)
+    for a, b in ((parts.persons, whole.persons), (parts.households, whole.households)):
+        keys = [c for c in a.columns if c.endswith("_id")] + ["benefit"]
+        assert a.sort(keys).equals(b.sort(keys))
+
+
+def test_ranges_are_refused_when_a_table_is_not_sorted_by_household() -> None:
+    from fpcore.rules import _intervals
+
+    tables = dict(_county_tables())
+    assert _intervals.household_ranges(Population(tables), 100) is not None
+    tables["children"] = tables["children"].reverse()
+    assert _intervals.household_ranges(Population(tables), 100) is None

@@ -145,7 +145,10 @@ def test_batch_equals_single(
     homes: list[Household], period: Period, sparse: bool, last_month: str, chunk: int
 ) -> None:
     policy = POLICY.with_setting("only_child_reward_last_month", last_month)
-    with mock.patch("fpcore.rules._batch._CHUNK_ROWS", chunk):
+    with (
+        mock.patch("fpcore.rules._batch._CHUNK_ROWS", chunk),
+        mock.patch("fpcore.rules._batch._PART_HOUSEHOLDS", chunk),  # ranges of 3 households
+    ):
         _check(policy, _number(homes, sparse), period)
 
 

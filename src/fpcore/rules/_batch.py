@@ -6,6 +6,7 @@ This module is the only one of :mod:`fpcore.rules` that imports polars (the opti
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import reduce
@@ -128,7 +129,17 @@ def _setting_constant(node: Expr, settings: Mapping[str, str]) -> object:
     return _VARIES
 
 
+_STACKED: contextvars.ContextVar[Mapping[str, pl.Expr] | None] = contextvars.ContextVar(
+    "fpcore_stacked_facts", default=None
+)
+"""While tables of several months are evaluated: each fact's expression reading the
+month from its column (:func:`fpcore.rules._intervals.month_as_column`)."""
+
+
 def _columnar(f: Fact[Any], month: Month) -> pl.Expr:
+    stacked = _STACKED.get()
+    if stacked is not None:
+        return stacked[f.key()]
     if f.columnar is None:
         raise InvalidInput(f"fact {f.key()} has no columnar implementation for batch evaluation")
     if f.kind == "ratio":
@@ -200,7 +211,12 @@ class _Memo:
 
 
 def _aggregate_grouped(
-    pop: Population, table: str, key: str, entity_table: str, group: list[Fact[Any]], month: Month
+    pop: Population,
+    table: str,
+    key: str,
+    entity_table: str,
+    group: list[Fact[Any]],
+    month: Month,
 ) -> list[pl.Series]:
     """Facts ``over`` a table by group-by and join (any key layout), in entity order."""
     entities = pop.table(entity_table)
@@ -464,27 +480,23 @@ def _aggregate_sparse(
     skipped as in every aggregation; entities without rows get the fact's fill (or are
     missing), entities whose rows are all null are missing (min, max).
     """
-    rows = (
-        pop.table(over)
-        .lazy()
-        .select(
-            pl.col(key).cast(pl.Int64).alias("__key"),
-            *(_columnar(f, month).alias(f.key()) for f in group),
-        )
-        .collect()
-    )
+    selected = [pl.col(key).cast(pl.Int64).alias("__key")]
+    for f in group:  # per fact: valid rows, and values as integers (one query for all)
+        e = _columnar(f, month)
+        selected.append(e.is_not_null().alias(f.key() + "#valid"))
+        if f.kind == "bool":
+            selected.append(e.fill_null(False).alias(f.key()))
+        else:
+            selected.append(e.to_physical().cast(pl.Int64).fill_null(0).alias(f.key()))
+    rows = pop.table(over).lazy().select(selected).collect()
     keys = rows["__key"].to_numpy()
     has_rows = np.zeros(n, dtype=np.bool_)
     has_rows[keys] = True
     columns: list[pl.Series] = []
     for f in group:
-        column = rows[f.key()]
-        valid = ~column.is_null().to_numpy()
+        valid = rows[f.key() + "#valid"].to_numpy()
         at = keys[valid]
-        if f.kind == "bool":
-            values = column.fill_null(False).to_numpy()[valid]
-        else:
-            values = column.to_physical().cast(pl.Int64).fill_null(0).to_numpy()[valid]
+        values = rows[f.key()].to_numpy()[valid]
         counted = np.zeros(n, dtype=np.int64)
         np.add.at(counted, at, 1)
         if f.agg == "sum":
@@ -629,17 +641,23 @@ class _Totals:
             self.fen[benefit] += fen
             self.months[benefit] += fen != 0
 
-    def frame(self, ids: Mapping[str, pl.Series]) -> pl.DataFrame:
-        """One row per entity row and benefit with months paid: ids, benefit, months, fen."""
-        parts = []
+    def paid(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The rows paid per benefit: (rows, fen, months)."""
+        out = {}
         for benefit, fen in self.fen.items():
             months = self.months.get(benefit)
             if months is None:
                 rows = self.rows[benefit]
-                paid, count = fen, np.ones(rows.size, dtype=np.int64)
+                out[benefit] = (rows, fen, np.ones(rows.size, dtype=np.int64))
             else:
                 rows = np.flatnonzero(months)
-                paid, count = fen.take(rows), months.take(rows)
+                out[benefit] = (rows, fen.take(rows), months.take(rows))
+        return out
+
+    def frame(self, ids: Mapping[str, pl.Series]) -> pl.DataFrame:
+        """One row per entity row and benefit with months paid: ids, benefit, months, fen."""
+        parts = []
+        for benefit, (rows, paid, count) in self.paid().items():
             index = pl.Series(rows)
             parts.append(
                 pl.DataFrame(
@@ -747,6 +765,7 @@ def _entity_month(
         else:
             status_rules.append(i)
     plain_env = _Env(month, env.params, env.settings)
+    plain_env.month_column = env.month_column
     lifted = [
         (
             to_polars(node, plain_env).cast(pl.Int8).fill_null(2)  # booleans as bytes
@@ -867,9 +886,13 @@ class _Evaluation:
         consume: _Consume,
         probes: Mapping[str, Sequence[Expr]] | None = None,
         origin: Mapping[str, np.ndarray] | None = None,
+        stacked: bool = False,
     ) -> None:
         """Evaluate one month; ``consume(entity, result, money, status_rules, rules)``
-        receives each entity's result (households first) and may keep what it needs."""
+        receives each entity's result (households first) and may keep what it needs.
+        ``stacked``: the tables hold households as of several months of one segment (the
+        month in the column :data:`~fpcore.rules._intervals.MONTH_COLUMN`)."""
+        column = _intervals.MONTH_COLUMN if stacked else None
         policy, settings = self.policy, self.settings
         probes = probes or {}
         live = [p for r, p in zip(policy.rules, self.pruned, strict=True) if r.in_force(month)]
@@ -885,6 +908,7 @@ class _Evaluation:
         coded: set[str] = set()
         if hh_rules or hoisted:
             env = _Env(month, params, settings)
+            env.month_column = column
             result, money, status_rules = _entity_month(
                 pop,
                 "household",
@@ -903,33 +927,113 @@ class _Evaluation:
             del result
         if p_rules:
             env = _Env(month, params, settings)
+            env.month_column = column
             env.hoisted = names_of
             env.byte_booleans, env.coded_booleans = plain, coded
             result, money, status_rules = _entity_month(
-                pop, "person", p_rules, env, memo, lifted, {}, probes.get("person", ()), origin
+                pop,
+                "person",
+                p_rules,
+                env,
+                memo,
+                lifted,
+                {},
+                probes.get("person", ()),
+                origin,
             )
             consume("person", result, money, status_rules, p_rules)
             del result
 
 
+_PART_HOUSEHOLDS = 1 << 17
+"""Households evaluated at once when the tables are sorted by household (bounds memory)."""
+
+
 def evaluate_table(policy: Policy, pop: Population, period: Period) -> EntitlementTables:
     """Evaluate a policy over population tables for a period (see ``Policy.evaluate_table``).
 
-    A period of several months is evaluated by intervals when the rules and facts allow
-    it (:mod:`fpcore.rules._intervals`): in full in its first month, then only for the
-    households whose amounts may change; else month by month.
+    When every table is sorted by household, the households are evaluated in ranges
+    of :data:`_PART_HOUSEHOLDS` (slices of the tables), so that memory is bounded by
+    a range, not by the population. A period of several months is evaluated by
+    intervals when the rules and facts allow it (:mod:`fpcore.rules._intervals`): in
+    full in its first month, then only for the households whose amounts may change;
+    else month by month.
     """
     months = list(period.months())
     evaluation = _Evaluation(policy)
-    in_period = [p for r, p in zip(policy.rules, evaluation.pruned, strict=True) if _in(r, months)]
-    index = _household_index(pop) if len(months) > 1 and in_period else None
-    interval = _intervals.plan(pop, in_period, months, index) if index is not None else None
-    if interval is not None:
-        totals = _by_intervals(evaluation, in_period, pop, months, interval)
-        statuses: list[pl.DataFrame] = []
-    else:
-        totals, statuses = _month_by_month(evaluation, pop, months)
-    return _tables(pop, totals, statuses, len(months) > 1)
+    rules = [p for r, p in zip(policy.rules, evaluation.pruned, strict=True) if _in(r, months)]
+    analysis = _intervals.analyse(rules, months)
+    ranges = _intervals.household_ranges(pop, _PART_HOUSEHOLDS)
+    several = len(months) > 1
+    if ranges is None:
+        index = _household_index(pop)
+        totals, statuses = _evaluate_part(evaluation, rules, analysis, pop, months, index, None)
+        return _tables(pop, totals, statuses, several)
+    gathered = {"household": _Parts(), "person": _Parts()}
+    statuses = []
+    for lo, hi, rows in ranges:
+        part, first_person = _intervals.household_range(pop, (lo, hi, rows))
+        origin = {
+            HOUSEHOLD_KEY: np.arange(lo, hi),
+            PERSON_KEY: np.arange(first_person, first_person + part.persons.height),
+        }
+        totals, found = _evaluate_part(
+            evaluation, rules, analysis, part, months, _household_index(part), origin
+        )
+        gathered["household"].extend(totals["household"], lo)
+        gathered["person"].extend(totals["person"], first_person)
+        statuses.extend(
+            frame.with_columns(
+                pl.col("beneficiary_id")
+                + pl.when(pl.col("entity") == "household").then(lo).otherwise(first_person),
+                pl.col(HOUSEHOLD_KEY) + lo,
+            )
+            for frame in found
+        )
+        del part, totals, found
+    return _tables(pop, gathered, statuses, several)
+
+
+def _evaluate_part(
+    evaluation: _Evaluation,
+    rules: Sequence[Rule],
+    analysis: _intervals.Analysis | None,
+    pop: Population,
+    months: Sequence[Month],
+    index: np.ndarray | None,
+    origin: Mapping[str, np.ndarray] | None,
+) -> tuple[Mapping[str, _Totals], list[pl.DataFrame]]:
+    interval = (
+        _intervals.plan(pop, analysis, months, index)
+        if analysis is not None and index is not None
+        else None
+    )
+    if interval is not None and analysis is not None and _intervals.stackable(pop, interval):
+        return _by_intervals(evaluation, rules, pop, months, interval, analysis, origin), []
+    return _month_by_month(evaluation, pop, months, origin)
+
+
+class _Parts(_Totals):
+    """The rows paid, gathered from ranges of households evaluated apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+
+    def extend(self, totals: _Totals, offset: int) -> None:
+        """Add a range's rows paid (its rows start at ``offset``)."""
+        for benefit, (rows, fen, months) in totals.paid().items():
+            self.parts.setdefault(benefit, []).append((rows + offset, fen, months))
+
+    def paid(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        return {
+            benefit: (
+                np.concatenate([p[0] for p in parts]),
+                np.concatenate([p[1] for p in parts]),
+                np.concatenate([p[2] for p in parts]),
+            )
+            for benefit, parts in self.parts.items()
+        }
 
 
 def _in(rule: Rule, months: Sequence[Month]) -> bool:
@@ -937,7 +1041,10 @@ def _in(rule: Rule, months: Sequence[Month]) -> bool:
 
 
 def _month_by_month(
-    evaluation: _Evaluation, pop: Population, months: Sequence[Month]
+    evaluation: _Evaluation,
+    pop: Population,
+    months: Sequence[Month],
+    origin: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, _Totals], list[pl.DataFrame]]:
     accumulate = len(months) > 1
     memo = _Memo(months)
@@ -956,7 +1063,7 @@ def _month_by_month(
         statuses.extend(_statuses_of(result, rules, status_rules, entity))
 
     for month in months:
-        evaluation.month(pop, month, memo, consume)
+        evaluation.month(pop, month, memo, consume, origin=origin)
         memo.end_month()
     return totals, statuses
 
@@ -1012,86 +1119,159 @@ def _by_intervals(
     pop: Population,
     months: Sequence[Month],
     interval: _intervals.IntervalPlan,
+    analysis: _intervals.Analysis,
+    base: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, _Totals]:
-    """A period by intervals: in full where everyone's rules may change, else only the
-    households with a breakpoint in the month; amounts held in between."""
+    """A period by intervals. The months with the same rules, parameters and constant
+    tests form a segment: all households are evaluated in its first month; then, in
+    one query, copies of the households with a breakpoint in a later month of the
+    segment, each as of that month (the month a column of the copies); breakpoints
+    found by those (``month_index op X``) are evaluated in a further round. Every row
+    holds its amount from one evaluation to its next."""
     policy = evaluation.policy
     first, count = months[0].index, len(months)
     names = [policy.parameters_of(r) for r in rules]
     n_h, n_p = pop.households.height, pop.persons.height
     running = {"household": _Running(n_h), "person": _Running(n_p)}
-    pending: dict[int, list[np.ndarray]] = {}
-    segment: tuple[object, ...] | None = None
     memo = _Memo(months[:1])  # nothing shared between months here
-    probes: dict[str, list[Expr]] = {}
-    for offset, month in enumerate(months):
-        sig = _intervals.signature(
-            month,
-            rules,
-            policy.parameters,
-            names,
-            evaluation.settings,
-            interval.constants,
+    signatures = [
+        _intervals.signature(
+            m, rules, policy.parameters, names, evaluation.settings, interval.constants
         )
-        if sig != segment:  # everyone's rules may change: all households
-            segment = sig
-            live = sig[0]
-            assert isinstance(live, tuple)
-            probes = {"household": [], "person": []}
-            for position, entity, node in interval.probes:
-                if live[position]:
-                    probes[entity].append(node)
-            pending.clear()
-            chosen_pop, origin = pop, None
-            households = persons = None
-        else:
-            found = pending.pop(offset, [])
-            if offset in interval.static:
-                found.append(interval.static[offset])
-            if not found:
-                continue
-            mask = np.zeros(n_h, dtype=np.bool_)
-            for part in found:
-                mask[part] = True
-            chosen_pop, households, persons = _intervals.subset(pop, mask, interval)
-            origin = {HOUSEHOLD_KEY: households, PERSON_KEY: persons}
-        at = {"household": households, "person": persons}
+        for m in months
+    ]
+    starts = [i for i in range(count) if i == 0 or signatures[i] != signatures[i - 1]]
+    for start, end in zip(starts, [*starts[1:], count], strict=True):
+        live = signatures[start][0]
+        assert isinstance(live, tuple)
+        probes: dict[str, list[Expr]] = {"household": [], "person": []}
+        for position, entity, node in interval.probes:
+            if live[position]:
+                probes[entity].append(node)
+        # the segment's first month, everyone
         for entity in running:
-            running[entity].settle(at[entity], offset)
-            if households is None:  # from now on only what this month's rules pay
-                for current in running[entity].current.values():
-                    current[:] = 0
+            running[entity].settle(None, start)
+            for current in running[entity].current.values():
+                current[:] = 0
+        events: list[tuple[np.ndarray, str, np.ndarray, dict[str, np.ndarray]]] = []
+        later: list[tuple[np.ndarray, np.ndarray]] = []
 
-        def consume(
+        def consume_all(
             entity: str,
             result: pl.DataFrame,
             money: dict[str, list[int]],
             status_rules: list[int],
             rules: list[Rule],
-            at: Mapping[str, np.ndarray | None] = at,
-            households: np.ndarray | None = households,
-            offset: int = offset,
             probes: Mapping[str, list[Expr]] = probes,
+            start: int = start,
+            end: int = end,
+            later: list[tuple[np.ndarray, np.ndarray]] = later,
         ) -> None:
-            rows = at[entity]
             for b in money:
-                running[entity].update(b, rows, result[f"__benefit_{b}"].to_numpy())
-            ids = result[HOUSEHOLD_KEY].to_numpy()
-            home = ids if households is None else households[ids]
+                running[entity].update(b, None, result[f"__benefit_{b}"].to_numpy())
+            homes = result[HOUSEHOLD_KEY].to_numpy()
+            after = np.full(homes.size, start)
             for k in range(len(probes[entity])):
                 values = result[f"__probe_{k}"].to_numpy()
-                _intervals.schedule(pending, values, home, first, offset, count)
+                later.append(_intervals.breakpoints(values, homes, after, first, end))
 
-        evaluation.month(chosen_pop, month, memo, consume, probes, origin)
+        evaluation.month(pop, months[start], memo, consume_all, probes, base)
+        for offset, homes in interval.static.items():
+            if start < offset < end:
+                later.append((np.full(homes.size, offset), homes))
+        done = np.zeros(0, dtype=np.int64)  # offset * n_h + household, evaluated
+        while later:
+            offsets = np.concatenate([o for o, _ in later])
+            homes = np.concatenate([h for _, h in later]).astype(np.int64)
+            later.clear()
+            codes = np.setdiff1d(np.unique(homes * count + offsets), done)  # household-major
+            if not codes.size:
+                break
+            done = np.union1d(done, codes)
+            homes, offsets = codes // count, codes % count
+            copies, person_rows, person_copy = _intervals.stacked(
+                pop, homes, offsets + first, interval
+            )
+            origin = {HOUSEHOLD_KEY: homes, PERSON_KEY: person_rows}
+            if base is not None:
+                origin = {key: base[key][rows] for key, rows in origin.items()}
+            of_copy = {"household": (homes, offsets), "person": (person_rows, offsets[person_copy])}
+
+            def consume_copies(
+                entity: str,
+                result: pl.DataFrame,
+                money: dict[str, list[int]],
+                status_rules: list[int],
+                rules: list[Rule],
+                probes: Mapping[str, list[Expr]] = probes,
+                end: int = end,
+                homes: np.ndarray = homes,
+                offsets: np.ndarray = offsets,
+                of_copy: Mapping[str, tuple[np.ndarray, np.ndarray]] = of_copy,
+                later: list[tuple[np.ndarray, np.ndarray]] = later,
+                events: list[tuple[np.ndarray, str, np.ndarray, dict[str, np.ndarray]]] = events,
+            ) -> None:
+                rows, at = of_copy[entity]
+                fen = {b: result[f"__benefit_{b}"].to_numpy() for b in money}
+                events.append((at, entity, rows, fen))
+                copy = result[HOUSEHOLD_KEY].to_numpy()
+                for k in range(len(probes[entity])):
+                    values = result[f"__probe_{k}"].to_numpy()
+                    later.append(
+                        _intervals.breakpoints(values, homes[copy], offsets[copy], first, end)
+                    )
+
+            token = _STACKED.set(analysis.stacked)
+            try:
+                evaluation.month(
+                    copies, months[start], memo, consume_copies, probes, origin, stacked=True
+                )
+            finally:
+                _STACKED.reset(token)
+        _replay(running, events)
     for entity in running:
         running[entity].settle(None, count)
     return {entity: r.totals() for entity, r in running.items()}
 
 
+def _replay(
+    running: Mapping[str, _Running],
+    events: list[tuple[np.ndarray, str, np.ndarray, dict[str, np.ndarray]]],
+) -> None:
+    """Apply the amounts evaluated for rows at month offsets, in the order of months."""
+    for entity in running:
+        mine = [e for e in events if e[1] == entity]
+        if not mine:
+            continue
+        at = np.concatenate([e[0] for e in mine])
+        rows = np.concatenate([e[2] for e in mine])
+        benefits = sorted({b for e in mine for b in e[3]})
+        fen = {
+            b: np.concatenate([e[3].get(b, np.zeros(e[2].size, np.int64)) for e in mine])
+            for b in benefits
+        }
+        order = np.argsort(at, kind="stable")
+        at, rows = at[order], rows[order]
+        fen = {b: v[order] for b, v in fen.items()}
+        cuts = np.flatnonzero(np.diff(at)) + 1
+        for lo, hi in zip(
+            np.concatenate(([0], cuts)), np.concatenate((cuts, [at.size])), strict=True
+        ):
+            running[entity].settle(rows[lo:hi], int(at[lo]))
+            for b, v in fen.items():
+                running[entity].update(b, rows[lo:hi], v[lo:hi])
+
+
 def _tables(
-    pop: Population, totals: Mapping[str, _Totals], statuses: list[pl.DataFrame], several: bool
+    pop: Population,
+    totals: Mapping[str, _Totals],
+    statuses: Sequence[pl.DataFrame],
+    several: bool,
 ) -> EntitlementTables:
-    person_ids = {PERSON_KEY: pop.persons[PERSON_KEY], HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY]}
+    person_ids = {
+        PERSON_KEY: pop.persons[PERSON_KEY],
+        HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY],
+    }
     status_frame = (
         _count_statuses(pl.concat(statuses), not several)
         if statuses

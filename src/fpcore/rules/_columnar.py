@@ -58,6 +58,7 @@ class _Env:
         self.hoisted: dict[str, str] = {}  # subtree key -> column computed per household
         self.byte_booleans: set[str] = set()  # hoisted columns holding booleans as 0/1 bytes
         self.coded_booleans: set[str] = set()  # ... as bytes 0/1, and 2 for missing
+        self.month_column: str | None = None  # rows of several months: the month's column
 
     def scalar(self, node: Expr) -> object:
         if isinstance(node, Const):
@@ -95,6 +96,8 @@ def to_polars(node: Expr, env: _Env) -> pl.Expr:
     if isinstance(node, SettingRef):
         return pl.lit(env.settings[node.name], dtype=pl.String)
     if isinstance(node, MonthIndex):
+        if env.month_column is not None:
+            return pl.col(env.month_column).cast(pl.Int64)
         return pl.lit(env.month.index, dtype=pl.Int64)
     if isinstance(node, Fact):
         return pl.col(node.key())

@@ -11,21 +11,29 @@ computed for each entity). Parameters, the rules in force and comparisons of the
 with constants change for everyone at once.
 
 So a period is evaluated in full in its first month (and wherever a parameter, a rule
-in force or such a constant test changes), and in each other month only for the
-households with a breakpoint in it; every entity keeps its amounts in between. A year
-costs about a month plus its few changes.
+in force or such a constant test changes: a new *segment*); the households with a
+breakpoint in a later month of the segment are copied, each copy as of that month (the
+month's index a column of the copies, :data:`MONTH_COLUMN`, read by the facts in place
+of the month literal), and all copies are evaluated in one query; breakpoints those
+copies reveal (``X`` of a changed entity) are evaluated in a further round. Every
+entity keeps its amounts in between. A year costs about a month plus its changes.
 
 Both conditions are checked, not assumed: a fact's expressions for the months of the
 period are compared (serialised) with the first month's, and must differ only in the
 month literal of such comparisons; a rule must use ``month_index`` only as one side of
-a comparison. When either fails (or the tables are not keyed ``0..n-1``, or a rule is a
-status rule), :func:`plan` returns None and the evaluator goes month by month.
+a comparison. When either fails (or the tables are not keyed ``0..n-1`` and sorted by
+household, or a rule is a status rule), the evaluator goes month by month.
+
+The same module cuts a population into ranges of households (:func:`household_ranges`)
+evaluated apart, so that memory is bounded by a range, not by the population.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -126,8 +134,18 @@ def month_columns(f: Fact[Any], months: Sequence[Month]) -> frozenset[str] | Non
     """
     if f.columnar is None:
         return None
+    return _month_columns(f.columnar, tuple(m.index for m in months))
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_columns(
+    columnar: Callable[[Month], pl.Expr], indexes: tuple[int, ...]
+) -> frozenset[str] | None:
+    """:func:`month_columns` of a columnar implementation over months (cached: a year
+    of a fact is read once per process, not once per evaluation)."""
+    months = [Month.from_index(i) for i in indexes]
     try:
-        texts = [f.columnar(m).meta.serialize(format="json") for m in months]
+        texts = [columnar(m).meta.serialize(format="json") for m in months]
     except Exception:  # an expression polars cannot serialise: month by month
         return None
     first = json.loads(texts[0])
@@ -222,44 +240,108 @@ def _row_households(pop: Population, name: str, person_household: np.ndarray) ->
     return result
 
 
-def plan(
-    pop: Population,
-    rules: Sequence[Rule],
-    months: Sequence[Month],
-    person_household: np.ndarray | None,
-) -> IntervalPlan | None:
-    """How to evaluate ``rules`` (as the settings make them) by intervals over
-    ``months``; None when it must go month by month (see the module's docstring)."""
-    if len(months) < 2 or person_household is None or not rules:
-        return None
-    if any(r.kind != "money" for r in rules):
-        return None
-    if not pop.is_dense("persons", PERSON_KEY):
+@attrs.frozen(eq=False)
+class Analysis:
+    """What the rules say about the month, for any population: the probes, the
+    constant month tests, and each fact with the columns it compares with the month."""
+
+    probes: list[tuple[int, str, Expr]]  # (the rule's position, its entity, X)
+    constants: list[tuple[int, Expr]]  # (the rule's position, the test)
+    facts: list[tuple[Fact[Any], frozenset[str]]]
+    stacked: dict[str, pl.Expr]  # each fact with the month as column MONTH_COLUMN
+
+
+def analyse(rules: Sequence[Rule], months: Sequence[Month]) -> Analysis | None:
+    """How ``rules`` (as the settings make them) depend on the month over ``months``;
+    None when the period must go month by month (see the module's docstring)."""
+    if len(months) < 2 or not rules or any(r.kind != "money" for r in rules):
         return None
     probes: list[tuple[int, str, Expr]] = []
     constants: list[tuple[int, Expr]] = []
+    facts: dict[str, Fact[Any]] = {}
     for position, rule in enumerate(rules):
         found = month_tests(rule.expressions())
         if found is None:
             return None
         probes.extend((position, rule.entity, x) for x in found[0])
         constants.extend((position, c) for c in found[1])
-    facts: dict[str, Fact[Any]] = {}
-    for rule in rules:
         for expr in rule.expressions():
             for node in expr.walk():
                 if isinstance(node, Fact):
                     facts.setdefault(node.key(), node)
-    first, last = months[0].index, months[-1].index
-    offsets: list[np.ndarray] = []
-    households: list[np.ndarray] = []
-    seen: set[tuple[str, str, str]] = set()
-    read: dict[str, set[str]] = {"persons": {PERSON_KEY, HOUSEHOLD_KEY}, "households": set()}
-    read["households"].add(HOUSEHOLD_KEY)
+    compared = []
+    stacked: dict[str, pl.Expr] = {}
     for f in facts.values():
         columns = month_columns(f, months)
         if columns is None:
             return None
+        compared.append((f, columns))
+        rebuilt = month_as_column(f, months[0], months[1])
+        if rebuilt is None:
+            return None
+        stacked[f.key()] = rebuilt
+    return Analysis(probes, constants, compared, stacked)
+
+
+MONTH_COLUMN = "__month"
+"""The column of the month's index in tables that hold several months (stacked)."""
+
+
+def month_as_column(f: Fact[Any], a: Month, b: Month) -> pl.Expr | None:
+    """The fact's expression with the month read from the column :data:`MONTH_COLUMN`
+    (found as the literal that differs between months ``a`` and ``b``)."""
+    assert f.columnar is not None
+    text = _month_as_column(f.columnar, a.index, b.index)
+    return None if text is None else pl.Expr.deserialize(io.StringIO(text), format="json")
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_as_column(columnar: Callable[[Month], pl.Expr], a: int, b: int) -> str | None:
+    try:
+        first = json.loads(columnar(Month.from_index(a)).meta.serialize(format="json"))
+        other = json.loads(columnar(Month.from_index(b)).meta.serialize(format="json"))
+        return json.dumps(_month_column(first, other, a, b))
+    except Exception:  # cannot be rebuilt: month by month
+        return None
+
+
+def _month_column(first: Any, other: Any, a: int, b: int) -> Any:
+    if first == other:
+        return first
+    if isinstance(first, dict):
+        binary, binary_other = first.get("BinaryExpr"), other.get("BinaryExpr")
+        if isinstance(binary, dict) and isinstance(binary_other, dict):
+            for literal in ("left", "right"):
+                if _is_month_literal(binary.get(literal), a) and _is_month_literal(
+                    binary_other.get(literal), b
+                ):
+                    return {"BinaryExpr": {**binary, literal: {"Column": MONTH_COLUMN}}}
+        return {k: _month_column(v, other[k], a, b) for k, v in first.items()}
+    if isinstance(first, list):
+        return [_month_column(x, y, a, b) for x, y in zip(first, other, strict=True)]
+    raise ValueError("not a month literal")  # pragma: no cover - checked by month_columns
+
+
+def plan(
+    pop: Population,
+    analysis: Analysis,
+    months: Sequence[Month],
+    person_household: np.ndarray | None,
+) -> IntervalPlan | None:
+    """The breakpoints of ``pop``'s tables for an analysis of the rules; None when the
+    tables cannot be evaluated by intervals (keys not ``0..n-1``)."""
+    if person_household is None or not pop.is_dense("persons", PERSON_KEY):
+        return None
+    first, last = months[0].index, months[-1].index
+    offsets: list[np.ndarray] = []
+    households: list[np.ndarray] = []
+    seen: set[tuple[str, str, str]] = set()
+    read: dict[str, set[str]] = {
+        "persons": {PERSON_KEY, HOUSEHOLD_KEY},
+        "households": set(),
+    }
+    read["households"].add(HOUSEHOLD_KEY)
+    for f, columns in analysis.facts:
         table = f.over or ENTITY_TABLES[f.entity]
         if table not in pop.tables or _row_households(pop, table, person_household) is None:
             return None
@@ -273,7 +355,7 @@ def plan(
             if (table, column, key) in seen:
                 continue
             seen.add((table, column, key))
-            if not frame.schema[column].is_integer():
+            if column not in frame.columns or not frame.schema[column].is_integer():
                 return None
             # the rows whose value v or v + 1 is a month after the first
             rows = (
@@ -291,8 +373,8 @@ def plan(
                 households.append(homes[keep])
     static = _by_offset(offsets, households)
     return IntervalPlan(
-        probes=probes,
-        constants=constants,
+        probes=analysis.probes,
+        constants=analysis.constants,
         static=static,
         tables={
             name: tuple(sorted(c for c in columns if c in pop.table(name).columns))
@@ -300,6 +382,172 @@ def plan(
         },
         person_household=person_household,
     )
+
+
+def stacked(
+    pop: Population,
+    households: np.ndarray,
+    months: np.ndarray,
+    interval: IntervalPlan,
+) -> tuple[Population, np.ndarray, np.ndarray]:
+    """Copies of the households ``households[k]`` (ascending) as of month index
+    ``months[k]``: household ``k`` of the result, every table with the month's column
+    :data:`MONTH_COLUMN`, the columns the facts read only. Returns the population, and
+    each of its persons' original row and copy ``k``. The tables must be sorted by
+    household (:func:`stackable`)."""
+    person_household = interval.person_household
+    copies = np.arange(households.size)
+    first_person = np.searchsorted(person_household, households, side="left")
+    persons_of = np.searchsorted(person_household, households, side="right") - first_person
+    person_start = np.cumsum(persons_of) - persons_of
+    tables: dict[str, pl.DataFrame] = {}
+    person_rows = person_copy = np.zeros(0, dtype=np.int64)
+    for name, columns in interval.tables.items():
+        rows = _row_households(pop, name, person_household)
+        assert rows is not None
+        starts = np.searchsorted(rows, households, side="left")
+        lengths = np.searchsorted(rows, households, side="right") - starts
+        total = int(lengths.sum())
+        at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        copy = np.repeat(copies, lengths)
+        part = pop.table(name).select(columns)[at]
+        keys = [pl.Series(MONTH_COLUMN, months[copy].astype(np.int32))]
+        if HOUSEHOLD_KEY in part.columns:
+            keys.append(pl.Series(HOUSEHOLD_KEY, copy).cast(part.schema[HOUSEHOLD_KEY]))
+        if PERSON_KEY in part.columns:
+            old = part[PERSON_KEY].to_numpy().astype(np.int64)
+            new = person_start[copy] + (old - first_person[copy])
+            keys.append(pl.Series(PERSON_KEY, new).cast(part.schema[PERSON_KEY]))
+        if name == "persons":
+            person_rows, person_copy = at, copy
+        tables[name] = part.with_columns(keys)
+    return Population(tables, as_of=pop.as_of), person_rows, person_copy
+
+
+def stackable(pop: Population, interval: IntervalPlan) -> bool:
+    """Whether every table the facts read is sorted by household (households can be
+    copied by slices of rows)."""
+    for name in interval.tables:
+        rows = _row_households(pop, name, interval.person_household)
+        if rows is None or not _sorted(pop, name, rows):
+            return False
+    return True
+
+
+def _sorted(pop: Population, name: str, rows: np.ndarray) -> bool:
+    cache_key = ("sorted_households", name)
+    if cache_key not in pop._cache:
+        pop._cache[cache_key] = rows.size < 2 or bool((rows[1:] >= rows[:-1]).all())
+    return bool(pop._cache[cache_key])
+
+
+def breakpoints(
+    values: np.ndarray, households: np.ndarray, after: np.ndarray, first: int, end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(month offset, household) of the breakpoints ``X`` and ``X + 1`` of probe values
+    (month indexes; the int64 minimum when missing) later than the offsets ``after``
+    and before offset ``end`` (the months from the first, ``first`` being the index of
+    offset 0)."""
+    offsets, chosen = [], []
+    for step in (0, 1):
+        offset = values + (step - first)
+        keep = (offset > after) & (offset < end)
+        offsets.append(offset[keep])
+        chosen.append(households[keep])
+    return np.concatenate(offsets), np.concatenate(chosen)
+
+
+Range = tuple[int, int, dict[str, tuple[int, int]]]
+"""Households ``lo..hi-1``, and each table's rows of them (``start``, ``stop``)."""
+
+
+def household_ranges(pop: Population, size: int) -> list[Range] | None:
+    """Ranges of ``size`` households to evaluate apart (memory bounded by a range, not
+    by the population), when the keys are ``0..n-1`` and every table is sorted by
+    household (each range's rows are then a slice of each table); None otherwise.
+
+    Nothing the size of the population is kept: the checks and bounds are polars
+    searches over the key columns.
+    """
+    n_h = pop.households.height
+    if n_h <= size:
+        return None
+    if not (pop.is_dense("households", HOUSEHOLD_KEY) and pop.is_dense("persons", PERSON_KEY)):
+        return None
+    if not _sorted_by(pop, "persons", HOUSEHOLD_KEY):
+        return None
+    bounds = [*range(0, n_h, size), n_h]
+    wanted = pl.Series(bounds, dtype=pl.Int64)
+    person_bounds = _search(pop.persons[HOUSEHOLD_KEY], wanted)
+    rows: dict[str, list[int]] = {"households": bounds, "persons": person_bounds}
+    for name, table in pop.tables.items():
+        if name in rows:
+            continue
+        if HOUSEHOLD_KEY in table.columns and _sorted_by(pop, name, HOUSEHOLD_KEY):
+            if PERSON_KEY in table.columns and not _agree(pop, name):
+                return None
+            rows[name] = _search(table[HOUSEHOLD_KEY], wanted)
+        elif HOUSEHOLD_KEY not in table.columns and _sorted_by(pop, name, PERSON_KEY):
+            rows[name] = _search(table[PERSON_KEY], pl.Series(person_bounds, dtype=pl.Int64))
+        else:
+            return None
+    return [
+        (bounds[i], bounds[i + 1], {name: (b[i], b[i + 1]) for name, b in rows.items()})
+        for i in range(len(bounds) - 1)
+    ]
+
+
+def _search(column: pl.Series, bounds: pl.Series) -> list[int]:
+    found = column.cast(pl.Int64).search_sorted(bounds, side="left")
+    return [int(x) for x in found.to_list()]
+
+
+def _sorted_by(pop: Population, name: str, key: str) -> bool:
+    """Whether ``name`` has a ``key`` column without nulls, in ascending order (cached)."""
+    cache_key = ("sorted_by", f"{name}.{key}")
+    if cache_key not in pop._cache:
+        table = pop.table(name)
+        pop._cache[cache_key] = (
+            key in table.columns
+            and table[key].dtype.is_integer()
+            and table[key].null_count() == 0
+            and table[key].is_sorted()
+        )
+    return bool(pop._cache[cache_key])
+
+
+def _agree(pop: Population, name: str) -> bool:
+    """Whether each row's person belongs to the row's household (cached)."""
+    cache_key = ("keys_agree", name)
+    if cache_key not in pop._cache:
+        table = pop.table(name)
+        n_p = pop.persons.height
+        agree = pop.keys_within(name, PERSON_KEY, n_p) and bool(
+            (
+                pop.persons[HOUSEHOLD_KEY].cast(pl.Int64).gather(table[PERSON_KEY])
+                == table[HOUSEHOLD_KEY].cast(pl.Int64)
+            ).all()
+        )
+        pop._cache[cache_key] = agree
+    return bool(pop._cache[cache_key])
+
+
+def household_range(pop: Population, part: Range) -> tuple[Population, int]:
+    """The tables of a range of households (slices, keys shifted to start at 0), and
+    the row of its first person (see :func:`household_ranges`)."""
+    lo, _, rows = part
+    first_person = rows["persons"][0]
+    shift = {HOUSEHOLD_KEY: lo, PERSON_KEY: first_person}
+    tables: dict[str, pl.DataFrame] = {}
+    for name, table in pop.tables.items():
+        start, stop = rows[name]
+        piece = table.slice(start, stop - start)
+        tables[name] = piece.with_columns(
+            (pl.col(key) - shift[key]).cast(piece.schema[key])
+            for key in (HOUSEHOLD_KEY, PERSON_KEY)
+            if key in piece.columns
+        )
+    return Population(tables, as_of=pop.as_of), first_person
 
 
 def _by_offset(offsets: list[np.ndarray], households: list[np.ndarray]) -> dict[int, np.ndarray]:
@@ -317,27 +565,6 @@ def _by_offset(offsets: list[np.ndarray], households: list[np.ndarray]) -> dict[
         int(offset[s]): household[s:e]
         for s, e in zip(starts, np.concatenate((cuts, [offset.size])), strict=True)
     }
-
-
-def schedule(
-    pending: dict[int, list[np.ndarray]],
-    values: np.ndarray,
-    households: np.ndarray,
-    first: int,
-    current: int,
-    count: int,
-) -> None:
-    """Add the breakpoints ``X`` and ``X + 1`` of probe values (month indexes, one per
-    household row in ``households``; nulls as the int64 minimum) after month offset
-    ``current`` to ``pending`` (month offset -> households)."""
-    for step in (0, 1):
-        offset = values + (step - first)
-        keep = (offset > current) & (offset < count)
-        if not keep.any():
-            continue
-        offset, chosen = offset[keep], households[keep]
-        for value in np.unique(offset):
-            pending.setdefault(int(value), []).append(chosen[offset == value])
 
 
 def signature(
@@ -366,56 +593,3 @@ def signature(
         tuple(sorted(params.items())),
         tuple(_constant(c, env) for position, c in constants if live[position]),
     )
-
-
-def _rows_of(rows: np.ndarray, chosen: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """The rows of the households ``ids`` (sorted), by ranges when the table is sorted
-    by household (``rows``: each row's household), else by mask (``chosen``)."""
-    if rows.size > 1 and not bool((rows[1:] >= rows[:-1]).all()):
-        return np.flatnonzero(chosen[rows])
-    starts = np.searchsorted(rows, ids, side="left")
-    lengths = np.searchsorted(rows, ids, side="right") - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    # ranges [start, start + length) concatenated
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return shift + np.arange(total)
-
-
-def subset(
-    pop: Population, chosen: np.ndarray, interval: IntervalPlan
-) -> tuple[Population, np.ndarray, np.ndarray]:
-    """The tables restricted to the households ``chosen`` (a boolean mask) and to the
-    columns the facts read, keyed again ``0..k-1`` in the same order; and the original
-    household and person rows."""
-    person_household = interval.person_household
-    households = np.flatnonzero(chosen)
-    new_household = np.cumsum(chosen, dtype=np.int64) - 1
-    person_rows = _row_households(pop, "persons", person_household)
-    assert person_rows is not None
-    persons = _rows_of(person_rows, chosen, households)
-    new_person = np.full(person_household.size, -1, dtype=np.int64)
-    new_person[persons] = np.arange(persons.size)
-    tables: dict[str, pl.DataFrame] = {}
-    for name, columns in interval.tables.items():
-        rows = _row_households(pop, name, person_household)
-        assert rows is not None  # checked by plan
-        table = pop.table(name).select(columns)
-        at = households if name == "households" else _rows_of(rows, chosen, households)
-        part = table[at]
-        keys = []
-        if HOUSEHOLD_KEY in part.columns:
-            keys.append(
-                pl.Series(HOUSEHOLD_KEY, new_household[part[HOUSEHOLD_KEY].to_numpy()]).cast(
-                    part.schema[HOUSEHOLD_KEY]
-                )
-            )
-        if PERSON_KEY in part.columns:
-            keys.append(
-                pl.Series(PERSON_KEY, new_person[part[PERSON_KEY].to_numpy()]).cast(
-                    part.schema[PERSON_KEY]
-                )
-            )
-        tables[name] = part.with_columns(keys)
-    return Population(tables, as_of=pop.as_of), households, persons
