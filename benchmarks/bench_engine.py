@@ -35,8 +35,8 @@ from rules.domain import POLICY, Child, Household, Person
 
 MONTH = Month(year=2012, month=3)
 TARGET_BATCH = 30e6
-TARGET_SINGLE_US = 40.0
-TARGET_TRACED_US = 150.0
+TARGET_SINGLE_US = 25.0
+TARGET_TRACED_US = 100.0
 TARGET_MIB = 150.0
 OPENFISCA = {"batch": 3.1e6, "single_us": 702.0, "traced_us": 1176.0}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import reduce
 from typing import Any
 
 import polars as pl
@@ -18,9 +19,11 @@ from fpcore.rules import (
     Fact,
     all_of,
     any_of,
+    const,
     fact,
     maximum,
     minimum,
+    missing,
     month_index,
     not_,
     param,
@@ -102,6 +105,22 @@ EXPRESSIONS: list[Expr] = [
     minimum(M, param("fee")),
     A.is_missing(),
     where(month_index >= A, M * 2, M),
+    # constants the generated code folds when it is compiled
+    all_of(P, const(True)),
+    all_of(P, missing("bool"), Q),
+    any_of(const(False), Q, missing("bool")),
+    any_of(P, const(True), Q),
+    where(const(True), A, B),
+    where(missing("bool"), A, B),
+    A == missing("int"),
+    not_(missing("bool")) | P,
+    missing("int").is_missing() & Q,
+    missing("money") + M,
+    M + missing("money"),
+    month_index >= A,
+    # deeper than one generated function nests: subtrees become functions of their own
+    reduce(lambda e, i: where(A > i, e, B - i), range(60), A),
+    all_of(*[P | (A > i) for i in range(30)]),
 ]
 
 ints = st.none() | st.integers(-50, 24300)
@@ -115,6 +134,17 @@ rows = st.fixed_dictionaries({"a": ints, "b": ints, "m": money, "p": bools, "q":
 def test_single_equals_batch_for_every_expression(data: list[dict[str, object]]) -> None:
     for expr in EXPRESSIONS:
         assert [single(expr, r) for r in data] == batch(expr, data), expr.key()
+
+
+def test_a_rule_is_one_generated_function() -> None:
+    from fpcore.policies import get
+    from fpcore.rules._compile import CompiledRule
+
+    policy = get("county")
+    compiled = CompiledRule(policy.rule("RA"), policy.settings_in_force())
+    source = compiled.decide.__doc__ or ""
+    assert source.startswith("def decide(c):")
+    assert "setting(" not in source  # settings are decided when the rule is compiled
 
 
 def test_three_valued_logic() -> None:

@@ -106,10 +106,27 @@ _NONE_PAID: dict[int, Money] = {}
 _NONE_MISSED: dict[int, Failed] = {}
 
 
+_SPANS: dict[tuple[object, ...], Span] = {}
+"""Spans already made (immutable, so shared): the same few recur from one decision to
+the next (a month paid so much, a year not paid for the same reasons)."""
+
+
 def _span(first: Month, last: Month, amount: Money | None, why: Failed | None) -> Span:
-    if why is None:
-        return Span(first=first, last=last, monthly=amount)
-    return Span(first=first, last=last, failed=why.failed, unknown=why.unknown)
+    key = (
+        (first.index, last.index, amount)
+        if why is None
+        else (first.index, last.index, why.failed, why.unknown)
+    )
+    span = _SPANS.get(key)
+    if span is None:
+        if why is None:
+            span = Span(first=first, last=last, monthly=amount)
+        else:
+            span = Span(first=first, last=last, failed=why.failed, unknown=why.unknown)
+        if len(_SPANS) >= 4096:
+            _SPANS.clear()
+        _SPANS[key] = span
+    return span
 
 
 _MAX_CACHED_PERIODS = 1024
@@ -268,6 +285,24 @@ class SingleEvaluator:
                 key = (benefit, entity, bid)
                 paid = amounts.get(key, _NONE_PAID)
                 missed = failed.get(key, _NONE_MISSED)
+                if len(plans) == 1:  # one month: one span
+                    plan = plans[0]
+                    now = paid.get(plan.index)
+                    one = (
+                        _span(plan.month, plan.month, now, None)
+                        if now
+                        else _span(plan.month, plan.month, None, missed.get(plan.index, _NO_RULE))
+                    )
+                    out.append(
+                        BenefitSpans(
+                            benefit=benefit,
+                            entity=entity,
+                            beneficiary_id=bid,
+                            household_id=hid,
+                            spans=(one,),
+                        )
+                    )
+                    continue
                 spans: list[Span] = []
                 first = last = plans[0].month
                 amount: Money | None = None
