@@ -112,15 +112,15 @@ EXPRESSIONS: list[Expr] = [
     any_of(P, const(True), Q),
     where(const(True), A, B),
     where(missing("bool"), A, B),
-    A == missing("int"),
+    missing("int") == A,
     not_(missing("bool")) | P,
     missing("int").is_missing() & Q,
     missing("money") + M,
     M + missing("money"),
     month_index >= A,
     # deeper than one generated function nests: subtrees become functions of their own
-    reduce(lambda e, i: where(A > i, e, B - i), range(60), A),
-    all_of(*[P | (A > i) for i in range(30)]),
+    reduce(lambda e, i: where(i < A, e, B - i), range(60), A),
+    all_of(*[P | (i < A) for i in range(30)]),
 ]
 
 ints = st.none() | st.integers(-50, 24300)
