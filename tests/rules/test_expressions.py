@@ -82,6 +82,7 @@ def batch(expr: Expr, rows: list[dict[str, object]]) -> list[object]:
     return column
 
 
+LEAF: Expr = A
 EXPRESSIONS: list[Expr] = [
     A >= 60,
     A == B,
@@ -119,7 +120,7 @@ EXPRESSIONS: list[Expr] = [
     M + missing("money"),
     month_index >= A,
     # deeper than one generated function nests: subtrees become functions of their own
-    reduce(lambda e, i: where(i < A, e, B - i), range(60), A),
+    reduce(lambda e, i: where(i < A, e, B - i), range(60), LEAF),
     all_of(*[P | (i < A) for i in range(30)]),
 ]
 
