@@ -1,4 +1,5 @@
-"""The county part of ``fpcore demo``: a synthetic county for a year, and a what-if."""
+"""The county part of ``fpcore demo``: the synthetic county calibrated to the report,
+measured against the report, evaluated for a year, and a what-if."""
 
 from __future__ import annotations
 
@@ -16,7 +17,20 @@ from fpcore.policies import get
 from fpcore.policies.funding import fund_benefits, share_assumptions
 from fpcore.rules import Policy, Population
 from fpcore.scenario import compare, entitlement_lines
-from fpcore.synth import synthetic_county
+from fpcore.synth import CALIBRATED_HOUSEHOLDS, CountyCalibration, calibrated_county
+
+#: The targets the demo shows (all are measured; ``describe()`` prints them all).
+KEY_TARGETS = (
+    "people",
+    "married_women_15_49",
+    "crude_birth_rate",
+    "crude_death_rate",
+    "natural_growth_rate",
+    "planned_birth_rate",
+    "double_fee_couples",
+    "special_assistance_families",
+    "only_child_reward_yuan",
+)
 
 
 def _totals(policy: Policy, population: Population, year: Year) -> pl.DataFrame:
@@ -38,18 +52,20 @@ def _by_benefit(totals: pl.DataFrame) -> dict[str, tuple[int, Money]]:
 
 
 def show_county(out: Console, policy_id: str, households: int, year_number: int) -> None:
-    """Build a synthetic county, evaluate it for a year, split by payer, and a what-if."""
+    """Build the calibrated county, show it against the report, evaluate it for a year,
+    split by payer, and a what-if."""
     policy, year = get(policy_id), Year(year=year_number)
     started = time.perf_counter()
-    county = synthetic_county(households=households)
+    county = calibrated_county(scale=households / CALIBRATED_HOUSEHOLDS)
     population = Population(county.tables())
     built = time.perf_counter() - started
     people = population.persons.height + population.table("children").height
     out.print(
-        f"\n[bold]Synthetic county[/]: {households:,} households, {people:,} people "
-        f"({len(county.geography.townships)} townships, {county.geography.village_count} "
-        f"villages), built in {built:.2f} s"
+        f"\n[bold]Synthetic county[/] calibrated to the report: {households:,} households, "
+        f"{people:,} parents and children ({len(county.geography.townships)} townships, "
+        f"{county.geography.village_count} villages), built in {built:.2f} s"
     )
+    _show_calibration(out, county.describe())
     started = time.perf_counter()
     totals = _totals(policy, population, year)
     took = time.perf_counter() - started
@@ -71,6 +87,22 @@ def show_county(out: Console, policy_id: str, households: int, year_number: int)
     )
     _show_funding(out, policy, by_benefit, year)
     _show_what_if(out, policy, population, year)
+
+
+def _show_calibration(out: Console, calibration: CountyCalibration) -> None:
+    """The key lines of ``describe()``: the report's figures against the county's."""
+    lines = calibration.lines()
+    out.print(lines[0], markup=False)
+    shown = [row for row in calibration if row.target.key in KEY_TARGETS]
+    for row, line in zip(calibration, lines[1:], strict=True):
+        if row in shown:
+            out.print(line, markup=False)
+    met = sum(row.within for row in calibration)
+    out.print(
+        f"  {met} of {len(calibration.rows)} targets within tolerance "
+        "(all: fpcore.synth.calibrated_county().describe())",
+        markup=False,
+    )
 
 
 def _show_funding(

@@ -114,8 +114,12 @@ def demo(
     ] = "county",
     households: Annotated[
         int,
-        typer.Option(min=0, help="households of the synthetic county (0: skip the county)"),
-    ] = 168_000,
+        typer.Option(
+            min=0,
+            help="households of the synthetic county calibrated to the report (212,800: the "
+            "whole county; fewer: a sample of it; 0: skip the county)",
+        ),
+    ] = 212_800,
     year: Annotated[
         int, typer.Option(help="the year to evaluate the county for", min=1850, max=2199)
     ] = 2008,

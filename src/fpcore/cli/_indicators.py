@@ -1,17 +1,22 @@
-"""``fpcore indicators REGISTER_DIR --year 2008 [--by township|village] [--json]``."""
+"""``fpcore indicators REGISTER_DIR --year 2008 [--by township|village] [--json]``, or
+``fpcore indicators --synthetic [--seed N] [--scale F] --year 2008`` on the county
+calibrated to the report (:func:`fpcore.synth.calibrated_county`)."""
 
 from __future__ import annotations
 
 import enum
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fpcore.cli._app import app
 from fpcore.cli._contract import refuse
 from fpcore.cli._text import plain
+
+if TYPE_CHECKING:
+    from fpcore.indicators import Register
 
 
 class _By(enum.StrEnum):
@@ -37,14 +42,29 @@ class _Defects(enum.StrEnum):
 
 @app.command("indicators")
 def indicators(
+    year: Annotated[int, typer.Option(help="the calendar year, e.g. 2008", min=1850, max=2199)],
     register_dir: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="a register directory (register.json + persons/births/... .csv or .parquet)",
-            metavar="REGISTER_DIR",
+            metavar="[REGISTER_DIR]",
         ),
-    ],
-    year: Annotated[int, typer.Option(help="the calendar year, e.g. 2008", min=1850, max=2199)],
+    ] = None,
+    synthetic: Annotated[
+        bool,
+        typer.Option(
+            "--synthetic",
+            help="instead of a register: the synthetic county calibrated to the report "
+            "(as of the end of --year)",
+        ),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="with --synthetic: the random seed")] = 2008,
+    scale: Annotated[
+        float,
+        typer.Option(
+            help="with --synthetic: a fraction of the county's households", min=0.0001, max=1.0
+        ),
+    ] = 1.0,
     by: Annotated[_By, typer.Option(help="the finest area level to report")] = _By.township,
     basis: Annotated[
         _Basis, typer.Option(help="population basis: registered (户籍) or resident (常住)")
@@ -59,7 +79,8 @@ def indicators(
         bool, typer.Option("--json", help="print the indicators as a JSON list")
     ] = False,
 ) -> None:
-    """Compute the county's indicators for a year, by township or village, from a register."""
+    """Compute the county's indicators for a year, by township or village, from a register
+    (or, with --synthetic, from the synthetic county calibrated to the report)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -83,8 +104,13 @@ def indicators(
             else DefectDenominator.LIVE_BIRTHS
         ),
     )
+    if synthetic == (register_dir is not None):
+        refuse("give either a REGISTER_DIR or --synthetic", as_json=as_json)
     try:
-        register = read_register(register_dir)
+        if register_dir is None:
+            register = _synthetic_register(year, seed, scale)
+        else:
+            register = read_register(register_dir)
         result = compute_indicators(
             register,
             year=year,
@@ -93,7 +119,7 @@ def indicators(
             settings=settings,
         )
     except InvalidInput as error:
-        refuse(error.under(str(register_dir)), as_json=as_json)
+        refuse(error.under(str(register_dir or "synthetic")), as_json=as_json)
     records = [indicator_record(i) for i in result]
     if as_json:
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
@@ -120,3 +146,13 @@ def indicators(
         f"birth-defect denominator: {defects.value} births",
         markup=False,
     )
+
+
+def _synthetic_register(year: int, seed: int, scale: float) -> Register:
+    """The calibrated county's register as of the end of ``year`` (drawn up to then)."""
+    import pendulum
+
+    from fpcore.synth import calibrated_county
+
+    county = calibrated_county(seed=seed, scale=scale, on=pendulum.Date(year, 12, 31))
+    return county.indicator_register(year)

@@ -1,11 +1,18 @@
 """A synthetic county: households drawn at random, built straight into population tables.
 
-For what-ifs, benchmarks and the demo: a county shaped like the report's (12
-townships, 633 villages, about 513,000 people in 168,000 households by default), with
-couples, single parents, children by birth and adoption, deaths, disabilities, honour
+:func:`calibrated_county` draws the county calibrated to the report (about 513,000
+people at home, 12 townships, 633 villages, the report's 2008 rates and counts:
+:data:`TARGETS`); :meth:`SyntheticCounty.describe` measures a county against the
+targets, :meth:`SyntheticCounty.indicator_register` gives its indicator register (for
+``fpcore indicators --synthetic``). See the docs page "The synthetic county calibrated
+to the report".
+
+:func:`synthetic_county` draws with illustrative proportions, for tests and small
+examples: 12 townships, 633 villages, 168,000 households by default, with couples,
+single parents, children by birth and adoption, deaths, disabilities, honour
 certificates, second-child quotas and waivers and birth permits, in proportions that
-make every rule of the catalogue fire. The proportions are illustrative, not
-statistics of the real county.
+make every rule of the catalogue fire even in a few hundred households; they are not
+statistics of the real county (``calibrated=True`` draws with the report's).
 
 The households are life histories, drawn in small proportions:
 
@@ -39,6 +46,31 @@ Example:
     'SC-0000000'
 """
 
-from fpcore.synth._county import SyntheticCounty, county_geography, synthetic_county
+from fpcore.synth._calibration import (
+    TARGETS,
+    CalibrationRow,
+    CountyCalibration,
+    Target,
+    targets_table,
+)
+from fpcore.synth._county import (
+    SyntheticCounty,
+    calibrated_county,
+    county_geography,
+    synthetic_county,
+)
+from fpcore.synth._profile import CALIBRATED_HOUSEHOLDS, REPORT_YEAR
 
-__all__ = ["SyntheticCounty", "county_geography", "synthetic_county"]
+__all__ = [
+    "CALIBRATED_HOUSEHOLDS",
+    "REPORT_YEAR",
+    "TARGETS",
+    "CalibrationRow",
+    "CountyCalibration",
+    "SyntheticCounty",
+    "Target",
+    "calibrated_county",
+    "county_geography",
+    "synthetic_county",
+    "targets_table",
+]

@@ -229,6 +229,20 @@ def _hukou_spells(
     )
 
 
+def deliveries(a: dict[str, Any]) -> Any:
+    """Each child's delivery order (0 for an adopted child): children by birth, twins
+    born on one day counted once (:meth:`fpcore.model.Household.delivery_order`)."""
+    import numpy as np
+
+    birth = a["child_birth"]
+    born = a["child_valid"] & ~a["child_adopted"]
+    same_day = (birth[:, :, None] == birth[:, None, :]) & born[:, None, :]
+    earlier = np.tril(np.ones((MAX_CHILDREN, MAX_CHILDREN), dtype=bool), k=-1)[None]
+    first_of_day = born & ~(same_day & earlier).any(axis=2)
+    delivery = (first_of_day[:, None, :] & (birth[:, None, :] <= birth[:, :, None])).sum(axis=2)
+    return np.where(born, delivery, 0)
+
+
 def _child_tables(
     a: dict[str, Any], present: Any, person: Any, role: Any
 ) -> dict[str, pl.DataFrame]:
@@ -242,13 +256,7 @@ def _child_tables(
     valid = a["child_valid"]
     child_index = np.cumsum(valid, axis=1) - 1  # children keep birth order
     birth, join, death = a["child_birth"], a["child_join"], a["child_death"]
-    # deliveries: children by birth, twins born on one day counted once
-    born = valid & ~a["child_adopted"]
-    same_day = (birth[:, :, None] == birth[:, None, :]) & born[:, None, :]
-    earlier = np.tril(np.ones((MAX_CHILDREN, MAX_CHILDREN), dtype=bool), k=-1)[None]
-    first_of_day = born & ~(same_day & earlier).any(axis=2)
-    delivery = (first_of_day[:, None, :] & (birth[:, None, :] <= birth[:, :, None])).sum(axis=2)
-    delivery = np.where(born, delivery, 0)
+    delivery = deliveries(a)
     # pairs [household, k, j]: child j joined by the day child k joined and alive then
     overlap = (
         (join[:, None, :] <= join[:, :, None])
