@@ -61,7 +61,7 @@ def show_county(out: Console, policy_id: str, households: int, year_number: int)
     built = time.perf_counter() - started
     people = population.persons.height + population.table("children").height
     out.print(
-        f"\n[bold]Synthetic county[/] calibrated to the report: {households:,} households, "
+        f"\n[bold]Synthetic county[/]: {county.size:,} households calibrated to the report, "
         f"{people:,} parents and children ({len(county.geography.townships)} townships, "
         f"{county.geography.village_count} villages), built in {built:.2f} s"
     )
