@@ -83,7 +83,7 @@ def test_exact_counts_scale_with_the_households() -> None:
 @given(
     seed=st.integers(min_value=0, max_value=2**32 - 1),
     size=st.integers(1, 300),
-    year=st.integers(1995, 2030),
+    year=st.integers(2000, 2035),
 )
 def test_calibrated_households_are_valid_and_equal_their_tables(
     seed: int, size: int, year: int
@@ -145,3 +145,10 @@ def test_fpcore_indicators_on_the_synthetic_county() -> None:
     neither = runner.invoke(app, ["indicators", "--year", "2008"])
     assert neither.exit_code == 1
     assert "REGISTER_DIR or --synthetic" in neither.output
+
+
+def test_a_calibrated_county_starts_in_2000() -> None:
+    from fpcore.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="before 2000-01-01"):
+        calibrated_county(on=pendulum.Date(1999, 12, 31), scale=0.01)

@@ -157,9 +157,11 @@ def synthetic_county(
         calibrated: draw with the proportions calibrated to the report
             (:mod:`fpcore.synth._profile`; see :func:`calibrated_county`) instead of the
             illustrative ones, which make every rule fire even in a small county.
+            ``on`` is then 2000-01-01 or later.
 
     Raises:
         ModuleNotFoundError: numpy or polars is missing; the message says what to install.
+        InvalidInput: a calibrated county asked for before 2000.
     """
     try:
         import numpy as np
@@ -169,6 +171,14 @@ def synthetic_county(
         ) from error
 
     on = on or pendulum.Date(2008, 12, 31)
+    if calibrated and on < profile.EARLIEST_ON:
+        from fpcore.errors import InvalidInput
+
+        raise InvalidInput(
+            f"{on} is before {profile.EARLIEST_ON}: the calibrated county's mothers are born "
+            "up to 1988 and married from 20",
+            path="on",
+        )
     rng = np.random.default_rng(seed)
     n = households
     today = days_of(on)

@@ -14,6 +14,9 @@ import pendulum
 REPORT_YEAR = 2008
 """The year the report's figures are compared with (domain.md 7: about 2007-2009)."""
 
+EARLIEST_ON = pendulum.Date(2000, 1, 1)
+"""The earliest ``on`` day of a calibrated county (its youngest mothers marry from 20)."""
+
 CALIBRATED_HOUSEHOLDS = 212_800
 """Households of the calibrated county at scale 1 (about 513,000 people at home)."""
 
