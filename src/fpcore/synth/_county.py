@@ -691,7 +691,7 @@ def calibrated_county(
     Example:
         >>> county = calibrated_county(scale=0.01)
         >>> county.size, county.calibrated
-        (1505, True)
+        (2128, True)
     """
     if not 0 < scale <= 10:
         from fpcore.errors import InvalidInput
