@@ -153,3 +153,43 @@ def test_schema_accepts_what_the_reader_accepts() -> None:
     reform_from_document(document)
     assert list(Draft202012Validator(schema).iter_errors(document)) == []
     assert list(Draft202012Validator(schema).iter_errors({**document, "code": "x"}))
+
+
+def test_with_amount_puts_a_value_in_force_and_cites_the_what_if() -> None:
+    import pendulum
+
+    base = policies.get("county")
+    reform = base.with_amount(
+        "reward_assistance.annual", "1200.00", from_="2018-01-01", note="RA at 1,200"
+    )
+    parameter = reform.parameters["reward_assistance.annual"]
+    assert parameter.at(pendulum.Date(2017, 12, 31)) == Money("960")
+    entry = parameter.entry_at(pendulum.Date(2030, 1, 1))
+    assert entry.value == Money("1200")
+    assert entry.citation.is_assumption
+    assert "RA at 1,200" in entry.citation.document
+    # through a day: the base's value resumes after it
+    limited = base.with_amount(
+        "reward_assistance.annual", 1500, from_=pendulum.Date(2018, 1, 1), until="2019-12-31"
+    )
+    timeline = limited.parameters["reward_assistance.annual"]
+    assert timeline.at(pendulum.Date(2019, 6, 1)) == Money("1500")
+    assert timeline.at(pendulum.Date(2020, 1, 1)) == Money("960")
+
+
+@pytest.mark.parametrize(
+    ("name", "amount", "from_", "until", "path", "message"),
+    [
+        ("reward_assistance.anual", "1", "2018-01-01", None, "name", "did you mean"),
+        ("special_assistance.max_disability_grade", "1", "2018-01-01", None, "name", "not money"),
+        ("reward_assistance.annual", "12.345", "2018-01-01", None, "amount", "decimal places"),
+        ("reward_assistance.annual", "1200", "2018-13-01", None, "from_", "not a date"),
+        ("reward_assistance.annual", "1200", "2018-02-01", "2018-01-01", "until", "before"),
+    ],
+)
+def test_with_amount_errors_name_the_argument(
+    name: str, amount: str, from_: str, until: str | None, path: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message) as caught:
+        policies.get("county").with_amount(name, amount, from_=from_, until=until)
+    assert [p.path for p in caught.value.problems] == [path]

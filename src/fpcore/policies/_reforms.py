@@ -23,6 +23,7 @@ from fpcore.errors import InvalidInput, Problem, UnknownName, described
 from fpcore.money import Money
 from fpcore.policies._catalogue import get, list_policies
 from fpcore.rules import Citation, Parameter, Policy
+from fpcore.rules._policy import put_value
 
 __all__ = ["REFORM_SCHEMA_VERSION", "reform_from_document", "reform_schema"]
 
@@ -126,29 +127,6 @@ def _citation(raw: object, path: str, problems: list[Problem]) -> Citation | Non
     return Citation(**{key: raw[key] for key in _CITATION_KEYS if key in raw})
 
 
-def _put(
-    timeline: Parameter,
-    start: pendulum.Date,
-    value: Any,
-    citation: Citation,
-    until: pendulum.Date | None,
-) -> Parameter:
-    """``value`` in force from ``start``; with ``until``, the timeline resumes after it."""
-    changed = timeline.with_value(start, value, citation, until=until)
-    if until is None:
-        return changed
-    resume = until.add(days=1)
-    for i, entry in enumerate(timeline.values):
-        later = timeline.values[i + 1].start if i + 1 < len(timeline.values) else None
-        covers = entry.start <= resume and (entry.until is None or entry.until >= resume)
-        if covers and (later is None or later > resume):
-            end = entry.until
-            if later is not None and (end is None or end >= later):
-                end = later.subtract(days=1)
-            return changed.with_value(resume, entry.value, entry.citation, until=end)
-    return changed
-
-
 def _parameter(
     base: Parameter, raw: object, path: str, problems: list[Problem]
 ) -> Parameter | None:
@@ -176,7 +154,7 @@ def _parameter(
         cite = _citation(entry.get("citation"), f"{where}.citation", problems)
         if len(problems) == before and start is not None and cite is not None:
             try:
-                result = _put(result, start, value, cite, until)
+                result = put_value(result, start, value, cite, until)
             except InvalidInput as error:
                 problems.extend(p.under(where) for p in error.problems)
     return result if len(problems) == before else None

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+import pendulum
 
 from fpcore.errors import InvalidInput, Problem, UnknownName
+from fpcore.money import Money
 from fpcore.periods import Period
 from fpcore.rules._decision import Decision, Id
 from fpcore.rules._expr import ParamRef, SettingRef
 from fpcore.rules._facts import Fact
-from fpcore.rules._parameters import Parameter, render_value
+from fpcore.rules._parameters import Citation, Parameter, render_value
 from fpcore.rules._rule import Rule
 
 if TYPE_CHECKING:
@@ -48,6 +52,42 @@ class EntityAdapter(Generic[H, P]):
     household_id: Callable[[H], Id]
     persons: Callable[[H], Iterable[P]]
     person_id: Callable[[P], Id]
+
+
+def put_value(
+    timeline: Parameter,
+    start: pendulum.Date,
+    value: Any,
+    citation: Citation,
+    until: pendulum.Date | None = None,
+) -> Parameter:
+    """``value`` in force from ``start``; with ``until``, the timeline resumes after it
+    (the value in force the day after ``until`` comes back, as it was)."""
+    changed = timeline.with_value(start, value, citation, until=until)
+    if until is None:
+        return changed
+    resume = until.add(days=1)
+    for i, entry in enumerate(timeline.values):
+        later = timeline.values[i + 1].start if i + 1 < len(timeline.values) else None
+        covers = entry.start <= resume and (entry.until is None or entry.until >= resume)
+        if covers and (later is None or later > resume):
+            end = entry.until
+            if later is not None and (end is None or end >= later):
+                end = later.subtract(days=1)
+            return changed.with_value(resume, entry.value, entry.citation, until=end)
+    return changed
+
+
+def _day(value: str | pendulum.Date, path: str) -> pendulum.Date:
+    """A day from ``YYYY-MM-DD`` text or a date; InvalidInput at ``path`` otherwise."""
+    if isinstance(value, pendulum.Date):
+        return value
+    from fpcore.serialization import parse_date
+
+    try:
+        return parse_date(value)
+    except InvalidInput as error:
+        raise error.under(path) from None
 
 
 def _choices(items: Iterable[str]) -> tuple[str, ...]:
@@ -234,6 +274,64 @@ class Policy:
         params = dict(self.parameters)
         params[parameter.name] = parameter
         return self._evolve(parameters=params)
+
+    def with_amount(
+        self,
+        name: str,
+        amount: str | int | Decimal | Money,
+        *,
+        from_: str | pendulum.Date,
+        until: str | pendulum.Date | None = None,
+        note: str = "",
+        citation: Citation | None = None,
+    ) -> Policy:
+        """A new policy where the money parameter ``name`` is ``amount`` from ``from_``
+        (through ``until``, when given: then the value in force before resumes).
+
+        Without a ``citation`` the value cites ``what-if`` (and ``note``) as a
+        placeholder, so outputs list it as an assumption, never as law.
+
+        Raises:
+            InvalidInput: an unknown parameter (with the closest name), a parameter that
+                is not money, an amount that is not exact yuan, a day not ``YYYY-MM-DD``,
+                ``until`` before ``from_``.
+
+        Example:
+            >>> from fpcore.policies import get
+            >>> reform = get("county").with_amount(
+            ...     "reward_assistance.annual", "1200.00", from_="2018-01-01", note="RA 1,200")
+            >>> print(reform.parameters["reward_assistance.annual"].values[-1].value)
+            1200.00
+            >>> get("county").with_amount("reward_assistance.anual", "1200", from_="2018-01-01")
+            Traceback (most recent call last):
+            ...
+            fpcore.errors.InvalidInput: 1 problem in the input:
+              name: 'reward_assistance.anual' is not a parameter of county (did you mean 'reward_assistance.annual'?)
+        """  # noqa: E501
+        parameter = self.parameters.get(name)
+        if parameter is None:
+            close = difflib.get_close_matches(str(name), list(self.parameters), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InvalidInput(f"{name!r} is not a parameter of {self.id}{hint}", path="name")
+        if parameter.kind != "money":
+            raise InvalidInput(
+                f"{name} is a {parameter.kind} parameter, not money: use "
+                "with_parameter(policy.parameters[name].with_value(...))",
+                path="name",
+            )
+        try:
+            value = amount if isinstance(amount, Money) else Money(str(amount))
+        except InvalidInput as error:
+            raise InvalidInput([p.under("amount") for p in error.problems]) from None
+        start = _day(from_, "from_")
+        end = _day(until, "until") if until is not None else None
+        if end is not None and end < start:
+            raise InvalidInput(f"{end} is before from_ {start}", path="until")
+        cited = citation or Citation(
+            document=f"what-if: {note}" if note else "what-if",
+            confidence="placeholder",
+        )
+        return self.with_parameter(put_value(parameter, start, value, cited, end))
 
     def with_setting(self, name: str, value: str) -> Policy:
         """A new policy with a setting changed.
