@@ -10,7 +10,10 @@ fi
 stamp=.venv/.fpcore-installed
 extras=${FPCORE_EXTRAS:-dev}
 want="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+have="$(cat "$stamp" 2>/dev/null || true)"
+# an install of the dev extra (everything) also serves the demo's smaller set
+if [ "$have" != "$want" ] && [ "$have" != "${want% *} dev" ]; then
+    echo "setting up .venv: pip install -e \".[$extras]\" (first run, or pyproject.toml changed) ..." >&2
     # this machine's pip config names local mirrors that may be absent: drop that noise
     quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
     quiet .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -26,10 +26,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+import attrs
 import pendulum
 import polars as pl
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GROUPINGS",
     "UNASSIGNED",
+    "Comparison",
     "Grouping",
     "benefit_changes",
     "compare",
@@ -130,6 +132,7 @@ def _paired(
     period: Period,
     *,
     base_lines: Mapping[int, pl.DataFrame] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> pl.DataFrame:
     """Both policies per beneficiary, benefit and year: ``a``/``b`` (fen) and
     ``a_months``/``b_months``, with township and village; absent lines are 0."""
@@ -151,6 +154,8 @@ def _paired(
                 pl.lit(year, dtype=pl.Int64).alias("year"),
             )
         )
+        if progress is not None:
+            progress(year)
     return pl.concat(frames)
 
 
@@ -258,7 +263,7 @@ def compare(
     samples: int = 3,
 ) -> pl.DataFrame:
     """The two policies side by side, summed by ``by`` (any of benefit, payer,
-    township, village, year).
+    township, village, year): ``Comparison.of(...).table(by)``.
 
     Columns: the ``by`` columns (with ``township_name`` / ``village_name`` after the
     codes, from ``geography``, by default :func:`fpcore.model.sample_county`'s names);
@@ -281,10 +286,84 @@ def compare(
         InvalidInput: ``by`` is empty or names something else; a year after a
             projection's horizon.
     """
-    keys = _grouping(by)
+    _grouping(by)
+    comparison = Comparison.of(population, base, reform, period, geography=geography)
+    return comparison.table(by, samples=samples)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Comparison:
+    """Two policies evaluated on one population over a period, beneficiary by
+    beneficiary: summed as you like (:meth:`table`) and listed where they differ
+    (:meth:`gainers_losers`) without evaluating again.
+
+    ``lines`` has one row per beneficiary, benefit and year: ``entity``,
+    ``beneficiary_id``, ``household_id``, ``benefit``, ``township``, ``village``, ``a``
+    and ``b`` (fen under the base and the reform), ``a_months`` and ``b_months``, ``year``.
+
+    Example:
+        >>> from fpcore.periods import parse_period
+        >>> from fpcore.policies import get
+        >>> from fpcore.rules import Population
+        >>> from fpcore.synth import synthetic_county
+        >>> population = Population(synthetic_county(households=1_000, seed=1).tables())
+        >>> base = get("county")
+        >>> reform = base.with_amount("reward_assistance.annual", "1200", from_="2008-01-01")
+        >>> seen = []
+        >>> both = Comparison.of(population, base, reform, parse_period("2007-01..2008-12"),
+        ...                      progress=seen.append)
+        >>> seen
+        [2007, 2008]
+        >>> by_year = both.table(("year",))
+        >>> by_year["change_fen"][0] == 0, by_year["change_fen"][1] > 0
+        (True, True)
+    """
+
+    base: Policy
+    reform: Policy
+    period: Period
+    lines: pl.DataFrame
+    geography: County | None = None
+
+    @classmethod
+    def of(
+        cls,
+        population: Population | Projection,
+        base: Policy,
+        reform: Policy,
+        period: Period,
+        *,
+        geography: County | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> Comparison:
+        """Evaluate both policies on the population over the period, a year at a time
+        (``progress(year)`` after each).
+
+        Raises:
+            InvalidInput: a year after a projection's horizon.
+        """
+        lines = _paired(population, base, reform, period, progress=progress)
+        return cls(base=base, reform=reform, period=period, lines=lines, geography=geography)
+
+    def table(self, by: Sequence[Grouping] = ("benefit",), *, samples: int = 3) -> pl.DataFrame:
+        """The comparison summed by ``by``: see :func:`compare` for the columns.
+
+        Raises:
+            InvalidInput: ``by`` is empty or names something else, ``samples`` is negative.
+        """
+        return _table(self, _grouping(by), samples)
+
+    def gainers_losers(self) -> pl.DataFrame:
+        """Every beneficiary line whose amount over the period differs, and why: see
+        :func:`gainers_losers` for the columns."""
+        return _gainers_losers(self)
+
+
+def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFrame:
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:
         raise InvalidInput(f"samples={samples!r}: expected a whole number >= 0", path="samples")
-    paired = _paired(population, base, reform, period)
+    paired = comparison.lines
+    base, reform, period = comparison.base, comparison.reform, comparison.period
     plain = [k for k in keys if k != "payer"]
     line = [*_KEYS, *_PLACES]
     per_line = paired if "year" in keys else paired.group_by(line).agg(pl.col("a", "b").sum())
@@ -331,7 +410,7 @@ def compare(
         .sort(keys)
     )
     columns: list[str | pl.Expr] = []
-    names = {e.meta.output_name(): e for e in _place_names(paired, keys, geography)}
+    names = {e.meta.output_name(): e for e in _place_names(paired, keys, comparison.geography)}
     for key in keys:
         columns.append(key)
         if f"{key}_name" in names:
@@ -463,7 +542,12 @@ def gainers_losers(
         >>> print(row["reason"])
         paid 12 -> 11 months; setting only_child_reward_last_month: birthday_month -> month_before
     """
-    paired = _paired(population, base, reform, period)
+    return Comparison.of(population, base, reform, period, geography=geography).gainers_losers()
+
+
+def _gainers_losers(comparison: Comparison) -> pl.DataFrame:
+    paired = comparison.lines
+    base, reform, period = comparison.base, comparison.reform, comparison.period
     lines = (
         paired.group_by([*_KEYS, *_PLACES])
         .agg(pl.col("a", "b", "a_months", "b_months").sum())
@@ -499,7 +583,7 @@ def gainers_losers(
         )
         .sort("household_id", "benefit", "entity", "beneficiary_id")
     )
-    names = _place_names(paired, ["township", "village"], geography)
+    names = _place_names(paired, ["township", "village"], comparison.geography)
     return table.select(
         "household_id",
         "entity",

@@ -193,3 +193,51 @@ def test_with_amount_errors_name_the_argument(
     with pytest.raises(InvalidInput, match=message) as caught:
         policies.get("county").with_amount(name, amount, from_=from_, until=until)
     assert [p.path for p in caught.value.problems] == [path]
+
+
+def test_the_example_reform_files_read() -> None:
+    from fpcore.policies import reform_from_file
+
+    toml = reform_from_file("examples/reforms/county-ra-1200.toml")
+    entry = toml.parameters["reward_assistance.annual"].values[-1]
+    assert (entry.value, entry.citation.confidence) == (Money("1200"), "placeholder")
+    assert reform_from_file("examples/reforms/county-ocr-20.yaml").id == "county-ocr-20"
+
+
+def test_reform_files_in_toml_and_json_name_every_problem_by_path(tmp_path: Any) -> None:
+    from fpcore.policies import reform_from_file
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'schema_version = 1\nbase = "county"\nrun = "import os"\n'
+        '[settings]\nonly_child_reward_last_month = "month_after"\n'
+        '[[parameters."reward_assistance.anual"]]\n'
+        'start = 2018-01-01\nvalue = "1200.00"\ncitation = { document = "x" }\n'
+        '[[parameters."reward_assistance.annual"]]\n'
+        'start = "2018-02-30"\nvalue = 1200\n'
+        'citation = { document = "x", confidence = "guess" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        reform_from_file(bad)
+    paths = sorted(p.path.removeprefix(str(bad)) for p in caught.value.problems)
+    assert paths == [
+        ".parameters.reward_assistance.annual[0].citation.confidence",
+        ".parameters.reward_assistance.annual[0].start",
+        ".parameters.reward_assistance.annual[0].value",
+        ".parameters.reward_assistance.anual",
+        ".run",
+        ".settings.only_child_reward_last_month",
+    ]
+    assert "did you mean 'reward_assistance.annual'" in str(caught.value)
+    broken = tmp_path / "broken.toml"
+    broken.write_text('base = "county"\nx = [', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="not valid TOML"):
+        reform_from_file(broken)
+    as_json = tmp_path / "reform.json"
+    as_json.write_text('{"schema_version": 1, "base": "county", "id": "j"}', encoding="utf-8")
+    assert reform_from_file(as_json).id == "j"
+    listed = tmp_path / "list.json"
+    listed.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="a reform must be"):
+        reform_from_file(listed)

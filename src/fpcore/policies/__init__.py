@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from fpcore.policies._reforms import (
         REFORM_SCHEMA_VERSION,
         reform_from_document,
+        reform_from_file,
         reform_schema,
     )
 
-_LAZY = ("REFORM_SCHEMA_VERSION", "reform_from_document", "reform_schema")
+_LAZY = ("REFORM_SCHEMA_VERSION", "reform_from_document", "reform_from_file", "reform_schema")
 
 
 def __getattr__(name: str) -> object:
@@ -60,6 +61,7 @@ __all__ = [
     "national",
     "person_role",
     "reform_from_document",
+    "reform_from_file",
     "reform_schema",
     "shandong",
 ]

@@ -3,7 +3,8 @@
 A reform document never carries code: it names a base policy of the catalogue, puts
 new dated values of that policy's parameters in force (each with its citation) and
 chooses settings among their declared choices. It is checked whole, every problem
-reported with its path, before a policy is built.
+reported with its path, before a policy is built. :func:`reform_from_file` reads one
+from TOML, JSON or YAML; nothing in it is ever run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -23,16 +25,17 @@ from fpcore.errors import InvalidInput, Problem, UnknownName, described
 from fpcore.money import Money
 from fpcore.policies._catalogue import get, list_policies
 from fpcore.rules import Citation, Parameter, Policy
+from fpcore.rules._parameters import CONFIDENCE
 from fpcore.rules._policy import put_value
 
-__all__ = ["REFORM_SCHEMA_VERSION", "reform_from_document", "reform_schema"]
+__all__ = ["REFORM_SCHEMA_VERSION", "reform_from_document", "reform_from_file", "reform_schema"]
 
 REFORM_SCHEMA_VERSION = 1
 """The version of reform documents this fpcore reads."""
 
 _KEYS = ("schema_version", "base", "id", "version", "title", "settings", "parameters")
 _VALUE_KEYS = ("start", "until", "value", "citation")
-_CITATION_KEYS = ("document", "article", "issued_by", "url")
+_CITATION_KEYS = ("document", "article", "issued_by", "url", "confidence")
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _ID_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}", re.ASCII)
 _MAX_VALUES = 64
@@ -109,7 +112,10 @@ def _value(kind: str, raw: object, path: str, problems: list[Problem]) -> object
 def _citation(raw: object, path: str, problems: list[Problem]) -> Citation | None:
     if not isinstance(raw, dict):
         problems.append(
-            Problem(path, "every value needs a citation {document, article?, issued_by?, url?}")
+            Problem(
+                path,
+                "every value needs a citation {document, article?, issued_by?, url?, confidence?}",
+            )
         )
         return None
     before = len(problems)
@@ -118,6 +124,14 @@ def _citation(raw: object, path: str, problems: list[Problem]) -> Citation | Non
         value = raw.get(key)
         if key == "document" and (not isinstance(value, str) or not value.strip()):
             problems.append(Problem(f"{path}.document", "is required (the issuing document)"))
+        elif key == "confidence" and value is not None and value not in CONFIDENCE:
+            problems.append(
+                Problem(
+                    f"{path}.confidence",
+                    f"{described(value)} is not one of {', '.join(CONFIDENCE)}"
+                    + (_suggest(value, list(CONFIDENCE)) if isinstance(value, str) else ""),
+                )
+            )
         elif value is not None and not isinstance(value, str):
             problems.append(Problem(f"{path}.{key}", f"expected text, got {described(value)}"))
         elif isinstance(value, str) and len(value) > _MAX_TEXT:
@@ -286,6 +300,73 @@ def reform_from_document(document: Mapping[str, Any]) -> Policy:
     )
 
 
+def reform_from_file(path: str | Path) -> Policy:
+    """The policy a reform file describes: TOML (``.toml``, read with :mod:`tomllib`),
+    JSON (``.json``) or YAML (``.yaml``/``.yml``, with the ``testing`` extra's pyyaml),
+    read as data and checked by :func:`reform_from_document`, never executed.
+
+    In TOML, dates are TOML dates or ``"YYYY-MM-DD"`` text, money quoted text::
+
+        schema_version = 1
+        base = "county"
+        id = "county-ra-1200"
+
+        [[parameters."reward_assistance.annual"]]
+        start = 2018-01-01
+        value = "1200.00"
+        citation = { document = "a what-if, not a decision" }
+
+    Raises:
+        InvalidInput: the file cannot be read (missing, too large, not UTF-8, not valid
+            TOML, JSON or YAML: with the line), or every problem of the reform, each path
+            starting with the file (``FILE.parameters.NAME[0].value``).
+
+    Example:
+        >>> reform_from_file("examples/reforms/county-ra-1200.toml").id
+        'county-ra-1200'
+    """
+    from fpcore._json import read_limited
+
+    name = str(path)
+    try:
+        text = read_limited(name).decode("utf-8")  # size checked first, no devices
+    except InvalidInput as error:
+        reason = error.problems[0].message
+        raise InvalidInput(f"cannot read the reform file: {reason}", path=name) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("cannot read the reform file (not UTF-8 text)", path=name) from None
+    suffix = Path(name).suffix.lower()
+    document: object
+    if suffix == ".toml":
+        import tomllib
+
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidInput(f"not valid TOML ({error})", path=name) from None
+    elif suffix == ".json":
+        import json
+
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(f"not valid JSON ({error})", path=name) from None
+        except RecursionError:
+            raise InvalidInput("the document is nested too deeply", path=name) from None
+    else:  # YAML, a superset of JSON: any other name
+        from fpcore.testing._casefile import load_yaml
+
+        document = load_yaml(text, name)
+    if not isinstance(document, Mapping):
+        raise InvalidInput(
+            f"a reform must be a table of keys, got {described(document)}", path=name
+        )
+    try:
+        return reform_from_document(document)
+    except InvalidInput as error:
+        raise error.under(name) from None
+
+
 def reform_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a reform document.
 
@@ -306,6 +387,11 @@ def reform_schema() -> dict[str, Any]:
             "article": text,
             "issued_by": text,
             "url": text,
+            "confidence": {
+                "enum": list(CONFIDENCE),
+                "description": "how sure the source is (default sourced); a what-if is a "
+                "placeholder, listed as an assumption beside every result",
+            },
         },
         "required": ["document"],
         "additionalProperties": False,

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import attrs
 
-from fpcore.errors import InvalidInput
 from fpcore.model import Household
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules import Decision, Policy
-from fpcore.testing._casefile import Case, load_yaml
+from fpcore.testing._casefile import Case
 
 
 @attrs.frozen(kw_only=True)
@@ -108,8 +107,8 @@ def _catalogue_policy(case: Case) -> Policy:
 
 
 def load_reform(path: str | Path) -> Policy:
-    """The policy a reform file describes (YAML, JSON or TOML), read by the catalogue's
-    reform reader, :func:`fpcore.policies.reform_from_document`.
+    """The policy a reform file describes (TOML, JSON or YAML):
+    :func:`fpcore.policies.reform_from_file`.
 
     Raises:
         InvalidInput: the file cannot be read, or every problem of the reform, each
@@ -119,31 +118,9 @@ def load_reform(path: str | Path) -> Policy:
         >>> load_reform("examples/reforms/county-ocr-20.yaml").id
         'county-ocr-20'
     """
-    from fpcore._json import read_limited
-    from fpcore.policies import reform_from_document
+    from fpcore.policies import reform_from_file
 
-    path = str(path)
-    try:
-        text = read_limited(path).decode("utf-8")  # size checked first, no devices
-    except InvalidInput as error:
-        reason = error.problems[0].message
-        raise InvalidInput(f"cannot read the reform file: {reason}", path=path) from None
-    except UnicodeDecodeError:
-        raise InvalidInput("cannot read the reform file (not UTF-8 text)", path=path) from None
-    if path.endswith(".toml"):
-        import tomllib
-
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidInput(f"not valid TOML ({error})", path=path) from None
-    else:
-        document = load_yaml(text, path)  # YAML is a superset of JSON
-    try:
-        policy = reform_from_document(document)
-    except InvalidInput as error:
-        raise error.under(path) from None
-    return policy
+    return reform_from_file(path)
 
 
 def _role_of(household: Household) -> dict[str, str]:
