@@ -102,7 +102,7 @@ def test_in_process_comparison_equals_the_whole(dataset: Dataset, by: tuple[Grou
 
 def test_a_comparison_by_nothing_known_is_refused(dataset: Dataset) -> None:
     with pytest.raises(InvalidInput, match="by=\\['payer'\\]"):
-        compare_dataset(POLICY, REFORM, dataset, QUARTER, by=["payer"])  # type: ignore[list-item]
+        compare_dataset(POLICY, REFORM, dataset, QUARTER, by=["payer"])
 
 
 def test_a_period_past_the_tables_day_warns_once_on_the_client(tmp_path: Path) -> None:

@@ -173,15 +173,27 @@ def compare_partition(
     by: Sequence[Grouping],
 ) -> pl.DataFrame:
     """One partition's :func:`fpcore.scenario.compare` (what each task does)."""
+    import polars as pl
+
     from fpcore.scenario import compare
 
-    population, _, _ = local_population(_read(dataset, key))
-    return compare(population, base, reform, period, by=by)
+    population, households, _ = local_population(_read(dataset, key))
+    table = compare(population, base, reform, period, by=by)
+    # the sample household ids of gainers and losers, back to the ids as written
+    return table.with_columns(
+        pl.Series(name, [households[list(ids)].tolist() for ids in table[name]], dtype=dtype)
+        for name, dtype in table.schema.items()
+        if isinstance(dtype, pl.List)
+    )
 
 
-def reduce_comparisons(frames: Sequence[pl.DataFrame], by: Sequence[str]) -> pl.DataFrame:
+def reduce_comparisons(
+    frames: Sequence[pl.DataFrame], by: Sequence[str], samples: int = 3
+) -> pl.DataFrame:
     """Partitions' comparisons summed into one, exactly: every column not in ``by`` is
-    an integer (fen, counts) or an exact decimal (yuan), summed by ``by``.
+    an integer (fen, counts) or an exact decimal (yuan), summed by ``by``; a place's name
+    (``township_name`` beside ``township``) goes with its code; sample household ids
+    (list columns) are the smallest ``samples`` of the partitions' samples.
 
     Since a household lies in one partition, each beneficiary is counted in one
     partition only, and the sums equal the comparison of the whole.
@@ -199,16 +211,20 @@ def reduce_comparisons(frames: Sequence[pl.DataFrame], by: Sequence[str]) -> pl.
     import polars as pl
 
     schema = frames[0].schema
+    keys = [*by, *(f"{key}_name" for key in by if f"{key}_name" in schema)]
     sums = []
     for name, dtype in schema.items():
-        if name in by:
+        if name in keys:
+            continue
+        if isinstance(dtype, pl.List):
+            sums.append(pl.col(name).explode().drop_nulls().unique().sort().head(samples))
             continue
         if not (dtype.is_integer() or isinstance(dtype, pl.Decimal)):
             raise TypeError(f"column {name} is {dtype}: it cannot be summed exactly")
         sums.append(pl.col(name).sum())
     whole = _stack(frames)
     return (
-        whole.group_by(list(by)).agg(sums).sort(list(by)).select(list(schema)).cast(dict(schema))  # type: ignore[arg-type]
+        whole.group_by(keys).agg(sums).sort(list(by)).select(list(schema)).cast(dict(schema))  # type: ignore[arg-type]
     )
 
 
