@@ -215,3 +215,17 @@ def test_cost_curve_refuses_nothing_and_non_money() -> None:
         cost_curve(
             POPULATION, get("county"), "special_assistance.max_disability_grade", ["1"], YEAR
         )
+
+
+def test_a_projection_compared_by_year_and_payer_adds_up() -> None:
+    from fpcore.projection import compare_years, project
+
+    projection = project(synthetic_county(households=400, seed=4), until=2010, seed=1)
+    base = get("county")
+    reform = base.with_amount("reward_assistance.annual", "1200", from_="2009-01-01")
+    horizon = compare_years(projection, base, reform, range(2008, 2011), by=("year", "payer"))
+    assert horizon.table.columns[:2] == ["year", "payer"]
+    whole = compare(projection, base, reform, parse_period("2008-01..2010-12"), by=("year",))
+    summed = horizon.table.group_by("year").agg(pl.col("change_fen").sum()).sort("year")
+    assert summed.rows() == whole.select("year", "change_fen").rows()
+    assert whole["change_fen"][0] == 0 < whole["change_fen"][1]

@@ -220,7 +220,7 @@ def whatif(
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=console,
-        transient=not console.is_terminal,
+        transient=False,  # on a terminal the bar stays; in a log, its last state
     ) as progress:
         task = progress.add_task("drawing the county", total=len(chosen_years) + 2)
         county = synthetic_county(households=households, seed=seed)

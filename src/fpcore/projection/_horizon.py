@@ -169,14 +169,15 @@ def compare_years(
     from fpcore.scenario import compare
 
     chosen = _years(years)
+    rest = [b for b in by if b != "year"]  # each year's comparison gets its year column
     frames = [
-        compare(_population(tables, year), base, reform, Year(year=year), by=by).select(  # type: ignore[arg-type]
+        compare(_population(tables, year), base, reform, Year(year=year), by=rest).select(  # type: ignore[arg-type]
             pl.lit(year, dtype=pl.Int64).alias("year"), pl.all()
         )
         for year in chosen
     ]
     return HorizonResult(
-        table=pl.concat(frames).sort("year", *by),
+        table=pl.concat(frames).sort("year", *rest),
         assumptions=_merge(
             _projection_assumptions(tables),
             parameter_assumptions(base, chosen),
