@@ -1,6 +1,6 @@
 """Benchmark of the synthetic county calibrated to the report (``fpcore.synth``).
 
-Reports, for ``calibrated_county(seed=..., scale=...)`` (scale 1: 212,800 households,
+Reports, for ``calibrated_county(seed=..., scale=...)`` (scale 1: 212,000 households,
 about 513,000 people at home):
 
 - drawing the county (numpy), building its population tables, building its indicator

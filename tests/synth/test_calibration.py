@@ -152,3 +152,18 @@ def test_a_calibrated_county_starts_in_2000() -> None:
 
     with pytest.raises(InvalidInput, match="before 2000-01-01"):
         calibrated_county(on=pendulum.Date(1999, 12, 31), scale=0.01)
+
+
+def test_the_age_pyramid_counts_everyone_at_home() -> None:
+    county = calibrated_county(seed=4, scale=0.02)
+    pyramid = county.age_pyramid(2008)
+    assert pyramid.height == 18
+    assert pyramid["ages"][-1] == "85+"
+    register = county.indicator_register(2008)
+    end = pl.date(2008, 12, 31)
+    at_home = register.persons.filter(
+        (pl.col("entry_date").is_null() | (pl.col("entry_date") <= end))
+        & (pl.col("exit_date").is_null() | (pl.col("exit_date") > end))
+    )
+    assert pyramid["total"].sum() == at_home.height
+    assert (pyramid["total"] == pyramid["male"] + pyramid["female"]).all()

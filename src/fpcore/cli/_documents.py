@@ -116,10 +116,10 @@ def demo(
         int,
         typer.Option(
             min=0,
-            help="households of the synthetic county calibrated to the report (212,800: the "
+            help="households of the synthetic county calibrated to the report (212,000: the "
             "whole county; fewer: a sample of it; 0: skip the county)",
         ),
-    ] = 212_800,
+    ] = 212_000,
     year: Annotated[
         int, typer.Option(help="the year to evaluate the county for", min=1850, max=2199)
     ] = 2008,

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
     from fpcore.synth._county import SyntheticCounty
 
-__all__ = ["TARGETS", "CalibrationRow", "CountyCalibration", "Target", "describe", "targets_table"]
+__all__ = [
+    "TARGETS",
+    "CalibrationRow",
+    "CountyCalibration",
+    "Target",
+    "age_pyramid",
+    "describe",
+    "targets_table",
+]
 
 _REPORT = "county work report (domain.md 7, [REPORT])"
 _ISSUE = "issue 12, quoting the report (not in domain.md)"
@@ -291,6 +299,65 @@ class CountyCalibration:
         return "\n".join(self.lines())
 
 
+def _at_home(persons: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The register's people present on 31 December of ``year``, with their age then."""
+    import polars as pl
+
+    end = pl.date(year, 12, 31)
+    return persons.filter(
+        (pl.col("birth_date") <= end)
+        & (pl.col("entry_date").is_null() | (pl.col("entry_date") <= end))
+        & (pl.col("exit_date").is_null() | (pl.col("exit_date") > end))
+    ).with_columns(age=year - pl.col("birth_date").dt.year())  # completed years on 31 Dec
+
+
+def age_pyramid(county: SyntheticCounty, year: int | None = None) -> pl.DataFrame:
+    """People at home on 31 December of ``year`` (default: the year of ``on``) by 5-year
+    age group and sex, from the county's indicator register.
+
+    Columns: ``ages`` (``0-4`` ... ``85+``), ``male``, ``female``, ``total`` and
+    ``percent`` (of all people, two decimals as text).
+
+    Example:
+        >>> from fpcore.synth import calibrated_county
+        >>> pyramid = age_pyramid(calibrated_county(scale=0.01))
+        >>> pyramid["ages"].to_list()[:3], pyramid.height
+        (['0-4', '5-9', '10-14'], 18)
+    """
+    import polars as pl
+
+    year = county.on.year if year is None else year
+    people = _at_home(county.indicator_register(year).persons, year)
+    groups = [f"{a}-{a + 4}" for a in range(0, 85, 5)] + ["85+"]
+    counted = (
+        people.with_columns(group=pl.min_horizontal(pl.col("age") // 5, 17).cast(pl.Int32))
+        .group_by("group")
+        .agg(
+            male=(pl.col("sex") == "male").sum().cast(pl.Int64),
+            female=(pl.col("sex") == "female").sum().cast(pl.Int64),
+        )
+    )
+    frame = (
+        pl.DataFrame({"group": list(range(18))}, schema={"group": pl.Int32})
+        .join(counted, on="group", how="left")
+        .fill_null(0)
+        .sort("group")
+    )
+    total = max(people.height, 1)
+    return frame.select(
+        pl.Series("ages", groups),
+        "male",
+        "female",
+        total=pl.col("male") + pl.col("female"),
+        percent=pl.Series(
+            [
+                str((Decimal(100 * (m + f)) / Decimal(total)).quantize(Decimal("0.01")))
+                for m, f in zip(frame["male"], frame["female"], strict=True)
+            ]
+        ),
+    )
+
+
 def _shown(value: Decimal) -> str:
     if value == value.to_integral_value():
         return f"{int(value):,}"
@@ -318,14 +385,8 @@ def describe(
     indicators = {
         i.key: i for i in compute_indicators(register, year=year, by="county") if i.ages is None
     }
-    persons = register.persons
-    end = pl.date(year, 12, 31)
-    at_home = persons.filter(
-        (pl.col("birth_date") <= end)
-        & (pl.col("entry_date").is_null() | (pl.col("entry_date") <= end))
-        & (pl.col("exit_date").is_null() | (pl.col("exit_date") > end))
-    )
-    age = year - pl.col("birth_date").dt.year()  # completed years on 31 December
+    at_home = _at_home(register.persons, year)
+    age = pl.col("age")
     people = at_home.height
     women = at_home.filter(
         (pl.col("sex") == "female")

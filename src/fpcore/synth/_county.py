@@ -120,11 +120,18 @@ class SyntheticCounty:
         persons, births, deaths and the archived families, for ``fpcore indicators``.
 
         People count while at home: a calibrated county's children leave their parents'
-        household between 19 and 28 (they are then parents of their own households).
+        household, daughters at 19-25, sons at 21-30 (then parents of their own households).
         """
         from fpcore.synth._register import county_register
 
         return county_register(self, year)
+
+    def age_pyramid(self, year: int | None = None) -> pl.DataFrame:
+        """People at home at the end of ``year`` (default: the year of ``on``) by 5-year
+        age group and sex (:func:`fpcore.synth._calibration.age_pyramid`)."""
+        from fpcore.synth._calibration import age_pyramid
+
+        return age_pyramid(self, year)
 
     def describe(self, year: int | None = None, *, policy: str = "county") -> CountyCalibration:
         """The county measured against the report's targets (:data:`fpcore.synth.TARGETS`)
@@ -290,7 +297,11 @@ def synthetic_county(
         life = profile.lifetimes(rng, (n, MAX_CHILDREN))
         death_draw = child_birth + (life * years).astype(np.int64)
         dies = valid & (death_draw <= today)
-        leaves = child_birth + uniform_days(*profile.LEAVE_HOME_AGE, (n, MAX_CHILDREN))
+        leaves = child_birth + np.where(
+            male,
+            uniform_days(*profile.LEAVE_HOME_AGE["son"], (n, MAX_CHILDREN)),
+            uniform_days(*profile.LEAVE_HOME_AGE["daughter"], (n, MAX_CHILDREN)),
+        )
     else:
         within[:, 1] = twins | (rng.random(n) < 0.85)  # twins at a first delivery: lawful
         within[:, 2] = rng.random(n) < 0.2
@@ -691,7 +702,7 @@ def calibrated_county(
     Example:
         >>> county = calibrated_county(scale=0.01)
         >>> county.size, county.calibrated
-        (2128, True)
+        (2120, True)
     """
     if not 0 < scale <= 10:
         from fpcore.errors import InvalidInput

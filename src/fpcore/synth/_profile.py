@@ -17,7 +17,7 @@ REPORT_YEAR = 2008
 EARLIEST_ON = pendulum.Date(2000, 1, 1)
 """The earliest ``on`` day of a calibrated county (its youngest mothers marry from 20)."""
 
-CALIBRATED_HOUSEHOLDS = 212_800
+CALIBRATED_HOUSEHOLDS = 212_000
 """Households of the calibrated county at scale 1 (about 513,000 people at home)."""
 
 #: Mothers' birth years, by cohort: (first year, last year, weight). A mountainous rural
@@ -79,9 +79,10 @@ PARENT_SURVIVES_TO = 50.0
 """Parents are drawn alive at 50 (households whose parent died younger are the widowed
 single parents)."""
 
-LEAVE_HOME_AGE = (19.0, 28.0)
-"""Children leave their parents' household (marriage, work) between these ages: they are
-counted in the county's people while at home (the rules still see them as children)."""
+LEAVE_HOME_AGE = {"daughter": (19.0, 25.0), "son": (21.0, 30.0)}
+"""Children leave their parents' household between these ages, daughters earlier (they
+marry out), sons later: they are counted in the county's people while at home (the rules
+still see them as children)."""
 
 DISABLED_CHILDREN = 0.005
 """Children certified disabled, besides the families below."""
