@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import pendulum
 import polars as pl
 
+from fpcore.distributed._dataset import Dataset
 from fpcore.errors import InvalidInput, ParameterNotInForce
 from fpcore.money import Money, allocate
 from fpcore.periods import Month, MonthSpan, Period, Year
@@ -253,7 +254,7 @@ def _by_payer(
 
 
 def compare(
-    population: Population | Projection,
+    population: Population | Projection | Dataset,
     base: Policy,
     reform: Policy,
     period: Period,
@@ -261,6 +262,7 @@ def compare(
     by: Sequence[Grouping] = ("benefit",),
     geography: County | None = None,
     samples: int = 3,
+    client: Any = None,
 ) -> pl.DataFrame:
     """The two policies side by side, summed by ``by`` (any of benefit, payer,
     township, village, year): ``Comparison.of(...).table(by)``.
@@ -282,10 +284,21 @@ def compare(
     (:func:`year_parts`). ``population`` may be a :class:`~fpcore.projection.Projection`
     for years past the tables' day.
 
+    A partitioned dataset (:class:`fpcore.distributed.Dataset`) is compared one
+    partition at a time, on the workers of a Dask ``client`` when one is given
+    (:func:`fpcore.distributed.compare_dataset`: by benefit, township or village).
+
     Raises:
         InvalidInput: ``by`` is empty or names something else; a year after a
-            projection's horizon.
+            projection's horizon; a ``client`` is given with a population (it runs the
+            partitions of a dataset).
     """
+    if isinstance(population, Dataset):
+        from fpcore.distributed import compare_dataset
+
+        return compare_dataset(base, reform, population, period, by=by, client=client)
+    if client is not None:
+        raise InvalidInput("client= runs the partitions of a dataset", path="client")
     _grouping(by)
     comparison = Comparison.of(population, base, reform, period, geography=geography)
     return comparison.table(by, samples=samples)

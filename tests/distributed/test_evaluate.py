@@ -3,6 +3,7 @@ in this process, and on a Dask LocalCluster of two worker processes."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -29,8 +30,10 @@ from fpcore.errors import InvalidInput
 from fpcore.periods import Month, MonthSpan, Period, Quarter, Year
 from fpcore.policies import get
 from fpcore.rules import EntitlementTables, Population, TablesOutOfDateWarning
-from fpcore.scenario import Grouping, compare
+from fpcore.scenario import Grouping, compare, entitlement_lines
 from fpcore.synth import synthetic_county
+from fpcore.testing.cases import load_reform
+from tests.cli.test_contract import fpcore
 from tests.rules.domain import POLICY as TOY
 from tests.rules.domain import Household, to_population
 from tests.rules.test_equivalence import _number, households, periods
@@ -73,7 +76,7 @@ def client() -> Iterator[Any]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # None still serves HTTP on 8787, maybe taken
             memory_limit="2GiB",
         ) as cluster,
         distributed.Client(cluster) as connected,
@@ -215,3 +218,66 @@ def test_a_long_period_on_the_cluster_equals_the_whole(client: Any, dataset: Dat
         evaluate_dataset(POLICY, dataset, span, client=client),
         POLICY.evaluate_table(Population(TABLES), span),
     )
+
+
+def test_evaluate_table_and_compare_take_a_dataset_and_a_client(
+    client: Any, dataset: Dataset
+) -> None:
+    population = Population(TABLES)
+    assert_same(
+        POLICY.evaluate_table(dataset, MONTH, client=client),
+        POLICY.evaluate_table(population, MONTH),
+    )
+    assert_same(POLICY.evaluate_table(dataset, MONTH), POLICY.evaluate_table(population, MONTH))
+    assert_frame_equal(
+        compare(dataset, POLICY, REFORM, QUARTER, by=["township"], client=client),
+        compare(population, POLICY, REFORM, QUARTER, by=["township"]),
+    )
+    with pytest.raises(InvalidInput, match="client= runs the partitions of a dataset"):
+        POLICY.evaluate_table(population, MONTH, client=client)
+    with pytest.raises(InvalidInput, match="client= runs the partitions of a dataset"):
+        compare(population, POLICY, REFORM, MONTH, client=client)
+
+
+def test_the_command_line_evaluates_a_dataset_here_or_on_a_scheduler(
+    client: Any, dataset: Dataset
+) -> None:
+    period = Month(year=2018, month=6)
+    lines = entitlement_lines(POLICY, Population(TABLES), period)
+    expected = {
+        benefit: (int((group["fen"] != 0).sum()), int(group["fen"].sum()))
+        for (benefit,), group in lines.group_by("benefit")
+    }
+    done = fpcore(
+        "evaluate-dataset",
+        dataset.root,
+        "--period",
+        "2018-06",
+        "--scheduler",
+        client.scheduler.address,
+    )
+    assert done.returncode == 0, done.stderr
+    table = pl.read_csv(io.StringIO(done.stdout))
+    assert table.columns == ["benefit", "beneficiaries", "fen", "amount"]
+    assert {b: (n, f) for b, n, f, _ in table.iter_rows()} == expected
+    assert f"on {client.scheduler.address}" in done.stderr
+    reform = Path(__file__).parents[2] / "examples" / "reforms" / "county-ocr-20.yaml"
+    done = fpcore(
+        "evaluate-dataset",
+        dataset.root,
+        "--period",
+        "2018-06",
+        "--reform",
+        str(reform),
+        "--by",
+        "township,benefit",
+    )
+    assert done.returncode == 0, done.stderr
+    whole = compare(
+        Population(TABLES), POLICY, load_reform(reform), period, by=["township", "benefit"]
+    )
+    assert (
+        pl.read_csv(io.StringIO(done.stdout))["change_fen"].to_list()
+        == whole["change_fen"].to_list()
+    )
+    assert whole["change_fen"].sum() > 0

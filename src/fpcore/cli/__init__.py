@@ -2,7 +2,7 @@
 
 Commands: ``fpcore demo``, ``validate``, ``schema``, ``evaluate``, ``policies``,
 ``indicators``, ``notice``, ``register``, ``test``, ``import-register``,
-``export-register``, ``whatif``. Run ``fpcore --help``. The contract
+``export-register``, ``whatif``, ``evaluate-dataset``. Run ``fpcore --help``. The contract
 (stdout and stderr, exit codes, JSON errors, stdin) is in :mod:`fpcore.cli._contract`.
 
 ``main`` works on a core-only install too: without the ``cli`` extra it says how to
@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "_serve",
     "_registers",
     "_whatif",
+    "_datasets",
 )
 
 

@@ -49,6 +49,8 @@ _EXTRAS = {
     "starlette": "server",
     "uvicorn": "server",
     "openpyxl": "registers",
+    "dask": "distributed",
+    "distributed": "distributed",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import uuid
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -285,20 +284,6 @@ def check_workers(client: Any) -> dict[str, str]:
     return versions
 
 
-def _warn_out_of_date(dataset: Dataset, period: Period) -> None:
-    if dataset.as_of is not None and period.end > dataset.as_of:
-        from fpcore.rules import TablesOutOfDateWarning
-
-        warnings.warn(
-            TablesOutOfDateWarning(
-                f"evaluating {period} on population tables drawn up to {dataset.as_of}: no "
-                "birth, death or hukou change after that day is in them; project the tables "
-                "(fpcore.projection.project) first"
-            ),
-            stacklevel=3,
-        )
-
-
 def _run(
     client: Any,
     dataset: Dataset,
@@ -362,8 +347,10 @@ def evaluate_dataset(
         WorkerMismatch: a worker lacks fpcore or runs another version.
         InvalidInput: a worker cannot read the dataset.
     """
+    from fpcore.rules._population import warn_if_out_of_date
+
     data = _dataset(dataset)
-    _warn_out_of_date(data, period)
+    warn_if_out_of_date(data.as_of, period, stacklevel=2)
     parts = _run(client, data, evaluate_partition, [policy], [period])
     return _concat(parts)
 
@@ -392,7 +379,9 @@ def compare_dataset(
     allowed = {"benefit", "township", "village"}
     if not by or not set(by) <= allowed:
         raise InvalidInput(f"by={list(by)!r}: choose from {sorted(allowed)}", path="by")
+    from fpcore.rules._population import warn_if_out_of_date
+
     data = _dataset(dataset)
-    _warn_out_of_date(data, period)
+    warn_if_out_of_date(data.as_of, period, stacklevel=2)
     frames = _run(client, data, compare_partition, [base, reform], [period, tuple(by)])
     return reduce_comparisons(frames, by)

@@ -23,6 +23,7 @@ from fpcore.rules._parameters import Citation, Parameter, render_value
 from fpcore.rules._rule import Rule
 
 if TYPE_CHECKING:
+    from fpcore.distributed import Dataset
     from fpcore.rules._population import EntitlementTables, Population
 
 __all__ = ["EntityAdapter", "Policy", "Setting"]
@@ -384,7 +385,9 @@ class Policy:
         assert isinstance(result, Decision)
         return result
 
-    def evaluate_table(self, population: Population, period: Period) -> EntitlementTables:
+    def evaluate_table(
+        self, population: Population | Dataset, period: Period, *, client: Any = None
+    ) -> EntitlementTables:
         """Evaluate every rule over a population of tables (needs polars).
 
         The rules are compiled once per month to one polars query per entity; see
@@ -393,22 +396,31 @@ class Policy:
         The population's tables hold no event after their ``as_of`` day: a period
         ending after it is evaluated on the county as it stood that day, with a
         :class:`~fpcore.rules.TablesOutOfDateWarning`.
+
+        A partitioned dataset (:class:`fpcore.distributed.Dataset`) is evaluated one
+        partition at a time, on the workers of a Dask ``client`` when one is given, else
+        in this process: :func:`fpcore.distributed.evaluate_dataset`.
+
+        Raises:
+            InvalidInput: a ``client`` is given with population tables (it runs the
+                partitions of a dataset).
         """
-        from fpcore.rules._batch import evaluate_table
+        from fpcore.distributed._dataset import Dataset
 
-        if population.as_of is not None and period.end > population.as_of:
-            import warnings
+        if isinstance(population, Dataset):
+            from fpcore.distributed import evaluate_dataset
 
-            from fpcore.rules._population import TablesOutOfDateWarning
-
-            warnings.warn(
-                TablesOutOfDateWarning(
-                    f"evaluating {period} on population tables drawn up to "
-                    f"{population.as_of}: no birth, death or hukou change after that day is "
-                    "in them; project the tables (fpcore.projection.project) first"
-                ),
-                stacklevel=2,
+            return evaluate_dataset(self, population, period, client=client)
+        if client is not None:
+            raise InvalidInput(
+                "client= runs the partitions of a dataset (fpcore.distributed.open_dataset): "
+                "population tables are evaluated in this process",
+                path="client",
             )
+        from fpcore.rules._batch import evaluate_table
+        from fpcore.rules._population import warn_if_out_of_date
+
+        warn_if_out_of_date(population.as_of, period, stacklevel=2)
         return evaluate_table(self, population, period)
 
 

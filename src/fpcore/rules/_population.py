@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -11,12 +12,16 @@ import polars as pl
 
 from fpcore.errors import InvalidInput, Problem
 
+if TYPE_CHECKING:
+    from fpcore.periods import Period
+
 __all__ = [
     "HOUSEHOLD_KEY",
     "PERSON_KEY",
     "EntitlementTables",
     "Population",
     "TablesOutOfDateWarning",
+    "warn_if_out_of_date",
 ]
 
 PERSON_KEY = "person_id"
@@ -55,6 +60,21 @@ class TablesOutOfDateWarning(UserWarning):
     so a later period sees a county frozen on that day. Project the tables first
     (:func:`fpcore.projection.project`).
     """
+
+
+def warn_if_out_of_date(as_of: pendulum.Date | None, period: Period, *, stacklevel: int) -> None:
+    """Warn (:class:`TablesOutOfDateWarning`) when ``period`` ends after ``as_of``, the day
+    population tables were drawn up to; ``stacklevel`` as for :func:`warnings.warn`, from
+    the caller of this function."""
+    if as_of is not None and period.end > as_of:
+        warnings.warn(
+            TablesOutOfDateWarning(
+                f"evaluating {period} on population tables drawn up to {as_of}: no birth, "
+                "death or hukou change after that day is in them; project the tables "
+                "(fpcore.projection.project) first"
+            ),
+            stacklevel=stacklevel + 1,
+        )
 
 
 @attrs.frozen
