@@ -36,26 +36,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_reference import _reset_peak, _status  # the same peak-memory probes
+
 PERSONS_PER_HOUSEHOLD = 999_641 / 518_000  # the synthetic county's (docs/scaling.md)
 MONTH = "2014-12"
 YEAR = "2014"
-
-
-def _status() -> dict[str, float]:
-    found = {}
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(("VmHWM", "VmRSS")):
-                found[line.split(":")[0]] = int(line.split()[1]) / 1024
-    return found
-
-
-def _reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS (Linux)
-    except OSError:
-        return False
-    return True
 
 
 def write_counties(root: Path, people: int, counties: int, seed: int) -> dict[str, Any]:
