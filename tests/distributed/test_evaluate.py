@@ -23,7 +23,9 @@ from fpcore.distributed import (
     WorkerMismatch,
     check_workers,
     compare_dataset,
+    entitlement_totals,
     evaluate_dataset,
+    totals_dataset,
     write_partitioned,
 )
 from fpcore.errors import InvalidInput
@@ -101,6 +103,15 @@ def test_in_process_comparison_equals_the_whole(dataset: Dataset, by: tuple[Grou
     expected = compare(Population(TABLES), POLICY, REFORM, QUARTER, by=by)
     assert expected["change_fen"].sum() != 0
     assert_frame_equal(compare_dataset(POLICY, REFORM, dataset, QUARTER, by=by), expected)
+
+
+@pytest.mark.parametrize("by", [("benefit",), ("township", "benefit"), ("village",)])
+def test_totals_summed_in_each_partition_equal_the_wholes(
+    dataset: Dataset, by: tuple[Grouping]
+) -> None:
+    expected = entitlement_totals(POLICY, Population(TABLES), QUARTER, by=by)
+    assert expected["fen"].sum() > 0
+    assert_frame_equal(totals_dataset(POLICY, dataset, QUARTER, by=by), expected)
 
 
 def test_a_comparison_by_nothing_known_is_refused(dataset: Dataset) -> None:
@@ -185,6 +196,10 @@ def test_on_a_local_cluster_the_partitions_equal_the_whole(client: Any, dataset:
     assert_frame_equal(
         compare_dataset(POLICY, REFORM, dataset, YEAR, by=by, client=client),
         compare(Population(TABLES), POLICY, REFORM, YEAR, by=by),
+    )
+    assert_frame_equal(
+        totals_dataset(POLICY, dataset, YEAR, by=["village"], client=client),
+        entitlement_totals(POLICY, Population(TABLES), YEAR, by=["village"]),
     )
 
 

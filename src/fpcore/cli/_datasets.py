@@ -53,9 +53,7 @@ def evaluate_dataset_command(
     ] = None,
     by: Annotated[
         str,
-        typer.Option(
-            help="with --reform: sum by these, comma-separated (benefit, township, village)"
-        ),
+        typer.Option(help="sum by these, comma-separated (benefit, township, village)"),
     ] = "benefit",
     scheduler: Annotated[
         str | None,
@@ -67,14 +65,15 @@ def evaluate_dataset_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="errors as JSON on stderr")] = False,
 ) -> None:
-    """Evaluate a policy over a partitioned dataset, one partition per task: the amount
-    per benefit (beneficiaries, fen, yuan), or with --reform the what-if summed by
-    --by, as CSV on stdout. Equal to the fen to one process on the whole population."""
+    """Evaluate a policy over a partitioned dataset, one partition per task: its totals
+    (beneficiaries, fen, yuan), or with --reform the what-if, summed by --by, as CSV on
+    stdout. Each task sums its own partition; equal to the fen to one process on the
+    whole population."""
     import time
 
     import polars as pl
 
-    from fpcore.distributed import compare_dataset, evaluate_dataset, open_dataset
+    from fpcore.distributed import compare_dataset, open_dataset, totals_dataset
     from fpcore.periods import parse_period
     from fpcore.policies import get
 
@@ -84,10 +83,10 @@ def evaluate_dataset_command(
     client = _client(scheduler)
     started = time.perf_counter()
     try:
+        groups = [part.strip() for part in by.split(",") if part.strip()]
         if reform is not None:
             from fpcore.testing.cases import load_reform
 
-            groups = [part.strip() for part in by.split(",") if part.strip()]
             table = compare_dataset(
                 base,
                 load_reform(reform),
@@ -97,30 +96,17 @@ def evaluate_dataset_command(
                 client=client,
             )
         else:
-            result = evaluate_dataset(base, dataset, chosen, client=client)
-            lines = pl.concat(
-                [
-                    result.persons.select("benefit", "amount_fen"),
-                    result.households.select("benefit", "amount_fen"),
-                ]
-            )
-            table = (
-                lines.group_by("benefit")
-                .agg(
-                    (pl.col("amount_fen") != 0).sum().cast(pl.Int64).alias("beneficiaries"),
-                    pl.col("amount_fen").sum().alias("fen"),
-                )
-                .sort("benefit")
-                .with_columns(
-                    (pl.col("fen").cast(pl.Decimal(18, 2)) / 100)
-                    .cast(pl.Decimal(18, 2))
-                    .alias("amount")
-                )
+            table = totals_dataset(
+                base, dataset, chosen, by=cast("list[Grouping]", groups), client=client
             )
     finally:
         if client is not None:
             client.close()
-    typer.echo(table.write_csv(), nl=False)
+    lists = [name for name, dtype in table.schema.items() if isinstance(dtype, pl.List)]
+    flat = table.with_columns(  # sample household ids, space-separated in one cell
+        pl.col(name).cast(pl.List(pl.String)).list.join(" ") for name in lists
+    )
+    typer.echo(flat.write_csv(), nl=False)
     where = f"on {scheduler}" if scheduler else "in this process"
     note(
         f"{dataset.persons:,} persons in {len(dataset.partitions)} partitions, {chosen}, "

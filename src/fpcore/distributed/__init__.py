@@ -50,10 +50,13 @@ from fpcore.distributed._run import (
     check_workers,
     compare_dataset,
     compare_partition,
+    entitlement_totals,
     evaluate_dataset,
     evaluate_partition,
     local_population,
     reduce_comparisons,
+    totals_dataset,
+    totals_partition,
 )
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "check_workers",
     "compare_dataset",
     "compare_partition",
+    "entitlement_totals",
     "evaluate_dataset",
     "evaluate_partition",
     "local_population",
@@ -72,5 +76,7 @@ __all__ = [
     "read_dataset",
     "read_partition",
     "reduce_comparisons",
+    "totals_dataset",
+    "totals_partition",
     "write_partitioned",
 ]

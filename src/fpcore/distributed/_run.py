@@ -25,10 +25,13 @@ __all__ = [
     "check_workers",
     "compare_dataset",
     "compare_partition",
+    "entitlement_totals",
     "evaluate_dataset",
     "evaluate_partition",
     "local_population",
     "reduce_comparisons",
+    "totals_dataset",
+    "totals_partition",
 ]
 
 
@@ -186,6 +189,54 @@ def compare_partition(
     )
 
 
+def entitlement_totals(
+    policy: Policy,
+    population: Population,
+    period: Period,
+    *,
+    by: Sequence[Grouping] = ("benefit",),
+) -> pl.DataFrame:
+    """A population's entitlements over the period summed by ``by`` (any of benefit,
+    township, village): ``beneficiaries`` (paid anything), ``fen`` (exact Int64) and
+    ``amount`` (yuan, ``Decimal(18, 2)``), rows sorted by ``by``.
+
+    Example:
+        >>> from fpcore.periods import Month
+        >>> from fpcore.policies import get
+        >>> from fpcore.rules import Population
+        >>> from fpcore.synth import synthetic_county
+        >>> population = Population(synthetic_county(households=300, seed=2).tables())
+        >>> table = entitlement_totals(get("county"), population, Month(year=2008, month=6))
+        >>> table.columns
+        ['benefit', 'beneficiaries', 'fen', 'amount']
+    """
+    import polars as pl
+
+    from fpcore.scenario import entitlement_lines
+
+    _check_by(by)
+    return (
+        entitlement_lines(policy, population, period)
+        .group_by(list(by))
+        .agg(
+            (pl.col("fen") != 0).sum().cast(pl.Int64).alias("beneficiaries"),
+            pl.col("fen").sum().cast(pl.Int64).alias("fen"),
+        )
+        .sort(list(by))
+        .with_columns(
+            (pl.col("fen").cast(pl.Decimal(18, 2)) / 100).cast(pl.Decimal(18, 2)).alias("amount")
+        )
+    )
+
+
+def totals_partition(
+    policy: Policy, dataset: Dataset, key: str, period: Period, by: Sequence[Grouping]
+) -> pl.DataFrame:
+    """One partition's :func:`entitlement_totals` (what each task does)."""
+    population, _, _ = local_population(_read(dataset, key))
+    return entitlement_totals(policy, population, period, by=by)
+
+
 def reduce_comparisons(
     frames: Sequence[pl.DataFrame], by: Sequence[str], samples: int = 3
 ) -> pl.DataFrame:
@@ -234,6 +285,12 @@ def _stack(frames: Sequence[pl.DataFrame]) -> pl.DataFrame:
 
     full = [frame for frame in frames if frame.height]
     return pl.concat(full) if full else frames[0]
+
+
+def _check_by(by: Sequence[str]) -> None:
+    allowed = {"benefit", "township", "village"}
+    if not by or not set(by) <= allowed:
+        raise InvalidInput(f"by={list(by)!r}: choose from {sorted(allowed)}", path="by")
 
 
 def _concat(parts: Sequence[EntitlementTables]) -> EntitlementTables:
@@ -376,12 +433,39 @@ def compare_dataset(
             the dataset.
         WorkerMismatch: a worker lacks fpcore or runs another version.
     """
-    allowed = {"benefit", "township", "village"}
-    if not by or not set(by) <= allowed:
-        raise InvalidInput(f"by={list(by)!r}: choose from {sorted(allowed)}", path="by")
     from fpcore.rules._population import warn_if_out_of_date
+
+    _check_by(by)
 
     data = _dataset(dataset)
     warn_if_out_of_date(data.as_of, period, stacklevel=2)
     frames = _run(client, data, compare_partition, [base, reform], [period, tuple(by)])
+    return reduce_comparisons(frames, by)
+
+
+def totals_dataset(
+    policy: Policy,
+    dataset: Dataset | str | Path,
+    period: Period,
+    *,
+    by: Sequence[Grouping] = ("benefit",),
+    client: Any = None,
+) -> pl.DataFrame:
+    """:func:`entitlement_totals` over a partitioned dataset: each task sums its own
+    partition by ``by`` and only those small tables travel back, summed exactly
+    (:func:`reduce_comparisons`); the same table as the whole population's totals.
+    For a province, where the per-beneficiary rows of :func:`evaluate_dataset` would
+    not fit the client.
+
+    Raises:
+        InvalidInput: ``by`` is empty or names something else; a worker cannot read
+            the dataset.
+        WorkerMismatch: a worker lacks fpcore or runs another version.
+    """
+    from fpcore.rules._population import warn_if_out_of_date
+
+    _check_by(by)
+    data = _dataset(dataset)
+    warn_if_out_of_date(data.as_of, period, stacklevel=2)
+    frames = _run(client, data, totals_partition, [policy], [period, tuple(by)])
     return reduce_comparisons(frames, by)
