@@ -333,13 +333,8 @@ def plan(
     if person_household is None or not pop.is_dense("persons", PERSON_KEY):
         return None
     first, last = months[0].index, months[-1].index
-    offsets: list[np.ndarray] = []
-    households: list[np.ndarray] = []
-    seen: set[tuple[str, str, str]] = set()
-    read: dict[str, set[str]] = {
-        "persons": {PERSON_KEY, HOUSEHOLD_KEY},
-        "households": set(),
-    }
+    wanted: dict[str, dict[str, set[str]]] = {}  # table -> entity key -> columns
+    read: dict[str, set[str]] = {"persons": {PERSON_KEY, HOUSEHOLD_KEY}, "households": set()}
     read["households"].add(HOUSEHOLD_KEY)
     for f, columns in analysis.facts:
         table = f.over or ENTITY_TABLES[f.entity]
@@ -350,27 +345,40 @@ def plan(
         needed = read.setdefault(table, set())
         needed.update(c for c in (HOUSEHOLD_KEY, PERSON_KEY) if c in frame.columns)
         needed.update(f.columnar(months[0]).meta.root_names())
-        key = ENTITY_KEYS[f.entity]
-        for column in sorted(columns):
-            if (table, column, key) in seen:
-                continue
-            seen.add((table, column, key))
+        for column in columns:
             if column not in frame.columns or not frame.schema[column].is_integer():
                 return None
-            # the rows whose value v or v + 1 is a month after the first
-            rows = (
-                frame.lazy()
-                .filter(pl.col(column).is_between(first, last))
-                .select(pl.col(column).cast(pl.Int64), pl.col(key).cast(pl.Int64))
-                .collect()
+        wanted.setdefault(table, {}).setdefault(ENTITY_KEYS[f.entity], set()).update(columns)
+    # per table, one query: the rows with a value v or v + 1 in a month after the first
+    names = [t for t in wanted if any(wanted[t].values())]
+    queries = []
+    for table in names:
+        compared = sorted(set().union(*wanted[table].values()))
+        in_period = [pl.col(c).is_between(first, last) for c in compared]
+        queries.append(
+            pop.table(table)
+            .lazy()
+            .filter(pl.any_horizontal(in_period))
+            .select(
+                *(pl.col(k).cast(pl.Int64) for k in sorted(wanted[table])),
+                *(pl.col(c).cast(pl.Int64) for c in compared),
             )
-            at, ids = rows[column].to_numpy(), rows[key].to_numpy()
-            homes = ids if f.entity == "household" else person_household[ids]
-            for step in (0, 1):
-                offset = at + (step - first)
-                keep = (offset > 0) & (offset < len(months))
-                offsets.append(offset[keep])
-                households.append(homes[keep])
+        )
+    offsets: list[np.ndarray] = []
+    households: list[np.ndarray] = []
+    for table, rows in zip(names, pl.collect_all(queries), strict=True):
+        for key, by_key in wanted[table].items():
+            ids = rows[key].to_numpy()
+            homes = ids if key == HOUSEHOLD_KEY else person_household[ids]
+            for column in sorted(by_key):
+                values = rows[column]
+                valid = values.is_not_null().to_numpy()
+                at = values.fill_null(0).to_numpy()
+                for step in (0, 1):
+                    offset = at + (step - first)
+                    keep = valid & (offset > 0) & (offset < len(months))
+                    offsets.append(offset[keep])
+                    households.append(homes[keep])
     static = _by_offset(offsets, households)
     return IntervalPlan(
         probes=analysis.probes,
