@@ -530,12 +530,14 @@ def _agree(pop: Population, name: str) -> bool:
     if cache_key not in pop._cache:
         table = pop.table(name)
         n_p = pop.persons.height
-        agree = pop.keys_within(name, PERSON_KEY, n_p) and bool(
-            (
-                pop.persons[HOUSEHOLD_KEY].cast(pl.Int64).gather(table[PERSON_KEY])
-                == table[HOUSEHOLD_KEY].cast(pl.Int64)
-            ).all()
-        )
+        agree = pop.keys_within(name, PERSON_KEY, n_p)
+        households = pop.persons[HOUSEHOLD_KEY]
+        block = 1 << 20  # by blocks of rows: no array the size of the table
+        for start in range(0, table.height, block) if agree else ():
+            rows = table.slice(start, block)
+            if not (households.gather(rows[PERSON_KEY]) == rows[HOUSEHOLD_KEY]).all():
+                agree = False
+                break
         pop._cache[cache_key] = agree
     return bool(pop._cache[cache_key])
 

@@ -168,11 +168,15 @@ class Population:
             column = self.table(table)[key]
             n = column.len()
             dense = n == 0 or (
-                column.null_count() == 0
-                and column[0] == 0
-                and column[n - 1] == n - 1
-                and bool(np.array_equal(column.to_numpy(), np.arange(n)))
+                column.null_count() == 0 and column[0] == 0 and column[n - 1] == n - 1
             )
+            block = 1 << 20  # compared by blocks: no array the size of the table
+            for start in range(0, n, block) if dense else ():
+                stop = min(start + block, n)
+                values = column.slice(start, stop - start).to_numpy()
+                if not np.array_equal(values, np.arange(start, stop)):
+                    dense = False
+                    break
             self._cache[cache_key] = dense
         return bool(self._cache[cache_key])
 
