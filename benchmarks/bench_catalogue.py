@@ -12,7 +12,13 @@ Reports, on a synthetic county (default 518,000 households, about 1,000,000 pare
   JSON is timed apart (an explained decision keeps values, and text is made on asking).
 
 Run: ``python benchmarks/bench_catalogue.py [--households N] [--runs R] [--year-runs R]``;
-``--single`` runs the single-decision part alone.
+``--single`` runs the single-decision part alone, ``--compare`` the comparison alone.
+
+- compare: ``fpcore.scenario.compare`` of a one-benefit reform (reward assistance at
+  1,200 yuan a year from 2008) against one evaluation of the county policy on the same
+  ``Population``, for the month and the year, with the benefits whose rules agree
+  evaluated once (``fpcore.rules.evaluate_tables``) and, for reference, both policies
+  evaluated in full; runs interleaved, medians and ratios.
 It prints medians and ratios against the targets and the OpenFisca reference; it never
 fails (an error is printed, and the exit status stays 0).
 """
@@ -31,6 +37,7 @@ from pathlib import Path
 MONTH = (2008, 12)
 YEAR = 2008
 TARGET_BATCH = 30e6
+TARGET_COMPARE = 1.3
 TARGET_SINGLE_US = 25.0
 TARGET_TRACED_US = 100.0
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "household.json"
@@ -117,6 +124,65 @@ def bench_example() -> None:
         print(_target_line(f"  explained {year.year} rendered {label}", median, best, cpu, None))
 
 
+def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None:
+    """compare(base, one-benefit reform) / one evaluation, shared and unshared."""
+    from unittest import mock
+
+    import pendulum
+
+    import fpcore.scenario
+    from fpcore.money import Money
+    from fpcore.periods import Month, Period, Year
+    from fpcore.policies import get
+    from fpcore.rules import Citation, EntitlementTables, Policy, Population
+    from fpcore.synth import synthetic_county
+
+    population = Population(synthetic_county(households=households, seed=seed).tables())
+    base = get("county")
+    annual = base.parameters["reward_assistance.annual"]
+    reform = base.with_parameter(
+        annual.with_value(pendulum.Date(2008, 1, 1), Money(1200), Citation(document="Reform"))
+    )
+    print(
+        f"compare: {population.persons.height:,} persons; reform: reward_assistance.annual "
+        f"1200.00 from 2008-01-01 (one benefit)"
+    )
+
+    def alone(pop: Population, policies: list[Policy], period: Period) -> list[EntitlementTables]:
+        return [p.evaluate_table(pop, period) for p in policies]
+
+    def unshared(period: Period) -> None:
+        with mock.patch.object(fpcore.scenario, "evaluate_tables", alone):
+            fpcore.scenario.compare(population, base, reform, period)
+
+    for period, n in ((Month(*MONTH), runs), (Year(year=YEAR), year_runs)):
+        contenders: dict[str, Callable[[], object]] = {
+            "one evaluation": lambda p=period: base.evaluate_table(population, p),  # type: ignore[misc]
+            "compare, shared": lambda p=period: fpcore.scenario.compare(  # type: ignore[misc]
+                population, base, reform, p
+            ),
+            "compare, unshared": lambda p=period: unshared(p),  # type: ignore[misc]
+        }
+        for fn in contenders.values():  # warm-up
+            fn()
+        times: dict[str, list[float]] = {k: [] for k in contenders}
+        for _ in range(n):  # interleaved: a burst of load hits every contender alike
+            for label, fn in contenders.items():
+                start = time.perf_counter()
+                fn()
+                times[label].append(time.perf_counter() - start)
+        one = statistics.median(times["one evaluation"])
+        for label, values in times.items():
+            med = statistics.median(values)
+            line = (
+                f"  {period}: {label}: median {med * 1e3:.1f} ms ({med / one:.2f}x one evaluation)"
+            )
+            if label == "compare, shared":
+                met = "met" if med / one <= TARGET_COMPARE else "MISSED"
+                line += f"; target {TARGET_COMPARE}x: {met}"
+            print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=518_000)
@@ -124,6 +190,7 @@ def main() -> None:
     parser.add_argument("--year-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--single", action="store_true", help="single decisions only")
+    parser.add_argument("--compare", action="store_true", help="the comparison only")
     args = parser.parse_args()
 
     import polars as pl
@@ -137,6 +204,9 @@ def main() -> None:
         f"polars {pl.__version__}, {pl.thread_pool_size()} threads; load average "
         f"{os.getloadavg()[0]:.1f} (other processes share the cores)"
     )
+    if args.compare:
+        bench_compare(args.households, args.seed, args.runs, args.year_runs)
+        return
     for label, explain, target, reference in (
         ("without explanation", False, TARGET_SINGLE_US, OPENFISCA["single_us"]),
         ("with explanation", True, TARGET_TRACED_US, OPENFISCA["traced_us"]),
@@ -178,6 +248,8 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     print(_rate_line(f"batch {year} (12 months)", times, 12 * n, "person-months"))
     print(f"  per month: {statistics.median(times) / 12 * 1e3:.1f} ms")
+    del tables, result
+    bench_compare(args.households, args.seed, args.runs, args.year_runs)
 
 
 if __name__ == "__main__":

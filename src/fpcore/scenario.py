@@ -38,7 +38,7 @@ from fpcore.distributed._dataset import Dataset
 from fpcore.errors import InvalidInput, ParameterNotInForce
 from fpcore.money import Money, allocate
 from fpcore.periods import Month, MonthSpan, Period, Year
-from fpcore.rules import Policy, Population
+from fpcore.rules import EntitlementTables, Policy, Population, evaluate_tables
 from fpcore.rules._expr import SettingRef
 from fpcore.rules._parameters import render_value
 
@@ -70,11 +70,18 @@ _KEYS = ["entity", "beneficiary_id", "household_id", "benefit"]
 _PLACES = ["township", "village"]
 
 
-def entitlement_lines(policy: Policy, population: Population, period: Period) -> pl.DataFrame:
+def entitlement_lines(
+    policy: Policy,
+    population: Population,
+    period: Period,
+    *,
+    result: EntitlementTables | None = None,
+) -> pl.DataFrame:
     """One row per beneficiary and benefit over the period: ``entity`` (person or
     household), ``beneficiary_id``, ``household_id``, ``benefit``, ``months``, ``fen``,
-    with the household's ``township`` and ``village``."""
-    result = policy.evaluate_table(population, period)
+    with the household's ``township`` and ``village``; ``result`` is the policy's
+    evaluation when it is already made."""
+    result = policy.evaluate_table(population, period) if result is None else result
     persons = result.persons.select(
         pl.lit("person").alias("entity"),
         pl.col("person_id").alias("beneficiary_id"),
@@ -141,10 +148,13 @@ def _paired(
     frames = []
     for year, part in year_parts(period):
         tables = _population(population, part)
-        lines_a = (
-            base_lines[year] if base_lines is not None else entitlement_lines(base, tables, part)
-        )
-        lines_b = entitlement_lines(reform, tables, part)
+        if base_lines is not None:
+            lines_a = base_lines[year]
+            lines_b = entitlement_lines(reform, tables, part)
+        else:  # the benefits whose rules agree are evaluated once (evaluate_tables)
+            ra, rb = evaluate_tables(tables, [base, reform], part)
+            lines_a = entitlement_lines(base, tables, part, result=ra)
+            lines_b = entitlement_lines(reform, tables, part, result=rb)
         a = lines_a.select(*keys, pl.col("fen").alias("a"), pl.col("months").alias("a_months"))
         b = lines_b.select(*keys, pl.col("fen").alias("b"), pl.col("months").alias("b_months"))
         both = a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True)

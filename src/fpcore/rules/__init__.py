@@ -67,6 +67,7 @@ from fpcore.rules._policy import (
     diff,
 )
 from fpcore.rules._rule import Condition, Rule, RuleException
+from fpcore.rules._shared import evaluate_tables, rule_fingerprint
 
 if TYPE_CHECKING:
     from fpcore.rules._population import EntitlementTables, Population, TablesOutOfDateWarning
@@ -105,6 +106,7 @@ __all__ = [
     "any_of",
     "const",
     "diff",
+    "evaluate_tables",
     "fact",
     "load_parameters",
     "maximum",
@@ -114,6 +116,7 @@ __all__ = [
     "not_",
     "param",
     "parameters_from_toml",
+    "rule_fingerprint",
     "setting",
     "where",
 ]
