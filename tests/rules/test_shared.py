@@ -104,9 +104,7 @@ def test_fingerprints_see_parameters_settings_and_definitions() -> None:
     reform = BASE.with_setting("only_child_double_fee_couples", "all")
     assert rule_fingerprint(reform, rule) != same
     monthly = BASE.parameters["only_child_reward.monthly"]
-    dearer = BASE.with_parameter(
-        monthly.with_value(pendulum.Date(2010, 1, 1), Money(20), CITATION)
-    )
+    dearer = BASE.with_parameter(monthly.with_value(pendulum.Date(2010, 1, 1), Money(20), CITATION))
     assert rule_fingerprint(dearer, rule) != same
     assert rule_fingerprint(BASE, BASE.rule("RA")) != same
 
