@@ -67,9 +67,24 @@ def _rural_in(person: Person, m: int) -> bool:
             and (person.death_date is None or _index(person.death_date) >= m)
         )
     return any(
-        start <= m and (end is None or m < end) and rural
-        for start, end, rural in hukou_spells(person)
+        start <= m and (end is None or m < end) and rural for start, end, rural in _spells(person)
     )
+
+
+_SPELLS: dict[int, tuple[Person, list[tuple[int, int | None, bool]]]] = {}
+"""Hukou spells already worked out, by person (kept alive here, so an id stays theirs):
+read in every month of an evaluation, by person and household facts alike."""
+
+
+def _spells(person: Person) -> list[tuple[int, int | None, bool]]:
+    found = _SPELLS.get(id(person))
+    if found is not None and found[0] is person:
+        return found[1]
+    spells = hukou_spells(person)
+    if len(_SPELLS) >= 1024:
+        _SPELLS.clear()
+    _SPELLS[id(person)] = (person, spells)
+    return spells
 
 
 def _in_force(start: pendulum.Date, end: pendulum.Date | None, m: int) -> bool:

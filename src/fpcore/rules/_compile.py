@@ -374,10 +374,10 @@ class _Source:
             return r
         raise TypeError(f"cannot compile {node!r}")  # pragma: no cover - every node type
 
-    def function(self, name: str, title: str) -> Callable[[Ctx], object]:
+    def function(self, name: str, title: str, args: str = "c") -> Callable[[Ctx], object]:
         """The function ``name(c)`` of the emitted body (which ends in ``return``)."""
         prelude = [f"    {local} = c.{local}" for local in sorted(self.uses)]
-        source = "\n".join([f"def {name}(c):", *prelude, *self.lines]) + "\n"
+        source = "\n".join([f"def {name}({args}):", *prelude, *self.lines]) + "\n"
         filename = f"<fpcore {title}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), self.ns)  # our own source, from the rule
@@ -423,6 +423,7 @@ class CompiledRule:
     alone, plain and traced (for the explanation)."""
 
     __slots__ = (
+        "benefit",
         "conds",
         "decide",
         "default",
@@ -431,15 +432,14 @@ class CompiledRule:
         "meta",
         "money",
         "rule",
-        "tconds",
-        "tdefault",
-        "tgroups",
+        "traced",
         "traced_conditions",
         "unknown",
     )
 
     def __init__(self, rule: Rule, settings: Mapping[str, str]) -> None:
         self.rule = rule
+        self.benefit = rule.benefit
 
         def comp(e: Expr, traced: bool) -> Fn:
             return compile_expr(e, rule.entity, settings, traced=traced)
@@ -457,17 +457,15 @@ class CompiledRule:
 
         conditions = rule.conditions_under(settings)
         self.conds = tuple(comp(c.test, False) for c in conditions)
-        self.tconds = tuple(comp(c.test, True) for c in conditions)
         self.default = comp(rule.outcome, False) if rule.outcome is not None else None
-        self.tdefault = comp(rule.outcome, True) if rule.outcome is not None else None
         self.groups = groups(False)
-        self.tgroups = groups(True)
         self.money = rule.kind == "money"
         self.meta = tuple((c.code, c.test.key(), c.en, c.zh) for c in conditions)
         self.traced_conditions: dict[tuple[int, object, type], ConditionTrace] = {}
         self.failed = tuple(Failed((c.code,), ()) for c in conditions)
         self.unknown = tuple(Failed((c.code,), (c.code,)) for c in conditions)
         self.decide = self._generate(settings)
+        self.traced = self._generate_traced(settings)
 
     def reasons(self, values: list[object]) -> Failed:
         """Why the conditions do not hold, from the traced value of each: the first
@@ -495,7 +493,7 @@ class CompiledRule:
         :meth:`outcome` says."""
         rule = self.rule
         gen = _Source(rule.entity, settings, traced=False)
-        gen.ns["RAISE"] = lambda c: self.outcome(c, False, "")[0]
+        gen.ns["RAISE"] = lambda c: self.outcome(c, "")[0]
         conditions = rule.conditions_under(settings)
         for i, condition in enumerate(conditions):
             v = gen.expr(condition.test, 1)
@@ -531,27 +529,72 @@ class CompiledRule:
             gen.emit(1, f"return {gen.expr(rule.outcome, 1)}")
         return gen.function("decide", f"rule {rule.id}")
 
-    def outcome(self, c: Ctx, traced: bool, who: str) -> tuple[object, str | None]:
+    def _generate_traced(
+        self, settings: Mapping[str, str]
+    ) -> Callable[[Ctx, str], tuple[list[object], bool, object, str | None]]:
+        """``traced(ctx, who)``, generated as one function: the value of every condition
+        (all evaluated), whether they all hold, and then the outcome and the label of
+        the exception that gave it, every node's value recorded in ``ctx.trace`` in the
+        order of evaluation, every parameter read in ``ctx.used``."""
+        rule = self.rule
+        gen = _Source(rule.entity, settings, traced=True)
+        gen.ns["FIRST"] = self._first
+        gen.ns["EMPTY"] = self._empty
+        values = [gen.expr(condition.test, 1) for condition in rule.conditions_under(settings)]
+        listed = f"[{', '.join(values)}]"
+        if values:
+            held = " and ".join(f"{v} is True" for v in values)
+            gen.emit(1, f"if not ({held}):")
+            gen.emit(2, f"return {listed}, False, None, None")
+        for priority in sorted({e.priority for e in rule.exceptions}, reverse=True):
+            fired = gen.var("fired")
+            gen.emit(1, f"{fired} = []")
+            for exception in (e for e in rule.exceptions if e.priority == priority):
+                when = gen.expr(exception.when, 1)
+                gen.emit(1, f"if {when} is True:")
+                gen.push()
+                out = gen.expr(exception.outcome, 2)
+                gen.pop()
+                gen.emit(2, f"{fired}.append(({exception.label!r}, {out}))")
+            gen.emit(1, f"if {fired}:")
+            gen.emit(2, f"return {listed}, True, *FIRST({fired}, who, c)")
+        if rule.outcome is None:
+            gen.emit(1, "return EMPTY(who, c)")  # raises EmptyOutcome
+        else:
+            gen.emit(1, f"return {listed}, True, {gen.expr(rule.outcome, 1)}, None")
+        fn: Any = gen.function("traced", f"rule {rule.id}, traced", "c, who")
+        return fn  # type: ignore[no-any-return]
+
+    def _first(
+        self, fired: list[tuple[str, object]], who: str, c: Ctx
+    ) -> tuple[object, str | None]:
+        """The outcome of the exceptions of one priority that fired: the first, unless
+        another gives a different one (a conflict)."""
+        first_label, first = fired[0]
+        for label, value in fired[1:]:
+            if value != first:
+                raise ConflictingOutcomes(
+                    f"rule {self.rule.id}: exceptions {first_label!r} and {label!r} "
+                    f"give {render_value(first)} and {render_value(value)} for {who} "
+                    f"in {c.month}"
+                )
+        return first, first_label
+
+    def _empty(self, who: str, c: Ctx) -> tuple[object, str | None]:
+        raise EmptyOutcome(
+            f"rule {self.rule.id}: no outcome for {who} in {c.month} "
+            "(no default, and no exception applied)"
+        )
+
+    def outcome(self, c: Ctx, who: str) -> tuple[object, str | None]:
         """The outcome once the conditions hold: (value, label of the exception used)."""
-        for group in self.tgroups if traced else self.groups:
+        for group in self.groups:
             fired: list[tuple[str, object]] = []
             for label, when, out in group:
                 if when(c) is True:
                     fired.append((label, out(c)))
             if fired:
-                first_label, first = fired[0]
-                for label, value in fired[1:]:
-                    if value != first:
-                        raise ConflictingOutcomes(
-                            f"rule {self.rule.id}: exceptions {first_label!r} and {label!r} "
-                            f"give {render_value(first)} and {render_value(value)} for {who} "
-                            f"in {c.month}"
-                        )
-                return first, first_label
-        default = self.tdefault if traced else self.default
-        if default is None:
-            raise EmptyOutcome(
-                f"rule {self.rule.id}: no outcome for {who} in {c.month} "
-                "(no default, and no exception applied)"
-            )
-        return default(c), None
+                return self._first(fired, who, c)
+        if self.default is None:
+            return self._empty(who, c)
+        return self.default(c), None

@@ -9,8 +9,9 @@ from fpcore._version import __version__
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome
 from fpcore.money import Money
 from fpcore.periods import Month, Period
-from fpcore.rules._compile import CompiledRule, Ctx, Failed, _render
+from fpcore.rules._compile import _RENDERED, CompiledRule, Ctx, Failed, _render
 from fpcore.rules._decision import (
+    ConditionTrace,
     Decision,
     Entitlement,
     Id,
@@ -58,7 +59,7 @@ def _keep(
     statuses: dict[tuple[str, str, Id], dict[int, str]],
 ) -> None:
     """Add a rule's outcome for a month: amounts of one benefit add up."""
-    key = (cr.rule.benefit, entity, bid)
+    key = (cr.benefit, entity, bid)
     if cr.money:
         if value:
             slot = amounts.get(key)
@@ -72,9 +73,6 @@ def _keep(
         statuses.setdefault(key, {})[month] = str(value)
 
 
-Miss: TypeAlias = tuple[str, str, Id, int, Failed]
-"""A money rule that paid nothing: benefit, entity, beneficiary, month index, why."""
-
 _AMOUNT_UNKNOWN = Failed((AMOUNT_UNKNOWN,), (AMOUNT_UNKNOWN,))
 _AMOUNT_ZERO = Failed((AMOUNT_ZERO,), ())
 _NO_RULE = Failed((NOT_IN_FORCE,), ())
@@ -85,21 +83,25 @@ def _no_amount(value: object) -> Failed:
     return _AMOUNT_UNKNOWN if value is None else _AMOUNT_ZERO
 
 
-def _reasons_by_key(misses: list[Miss]) -> dict[tuple[str, str, Id], dict[int, Failed]]:
-    """The misses by benefit, entity and beneficiary, then month (rules of one benefit
-    that all paid nothing in a month add their reasons up)."""
-    out: dict[tuple[str, str, Id], dict[int, Failed]] = {}
-    for benefit, entity, bid, index, why in misses:
-        slot = out.setdefault((benefit, entity, bid), {})
-        before = slot.get(index)
-        if before is None:
-            slot[index] = why
-        elif before is not why:
-            slot[index] = Failed(
-                tuple(dict.fromkeys((*before.failed, *why.failed))),
-                tuple(dict.fromkeys((*before.unknown, *why.unknown))),
-            )
-    return out
+Reasons: TypeAlias = dict[tuple[str, str, Id], dict[int, Failed]]
+"""Why a money benefit paid nothing: by benefit, entity and beneficiary, then month."""
+
+
+def _miss(reasons: Reasons, key: tuple[str, str, Id], index: int, why: Failed) -> None:
+    """Record that a money rule paid nothing in a month (rules of one benefit that all
+    paid nothing in a month add their reasons up)."""
+    slot = reasons.get(key)
+    if slot is None:
+        reasons[key] = {index: why}
+        return
+    before = slot.get(index)
+    if before is None:
+        slot[index] = why
+    elif before is not why:
+        slot[index] = Failed(
+            tuple(dict.fromkeys((*before.failed, *why.failed))),
+            tuple(dict.fromkeys((*before.unknown, *why.unknown))),
+        )
 
 
 _NONE_PAID: dict[int, Money] = {}
@@ -111,7 +113,7 @@ _SPANS: dict[tuple[object, ...], Span] = {}
 the next (a month paid so much, a year not paid for the same reasons)."""
 
 
-def _span(first: Month, last: Month, amount: Money | None, why: Failed | None) -> Span:
+def _span(first: MonthPlan, last: MonthPlan, amount: Money | None, why: Failed | None) -> Span:
     key = (
         (first.index, last.index, amount)
         if why is None
@@ -120,13 +122,61 @@ def _span(first: Month, last: Month, amount: Money | None, why: Failed | None) -
     span = _SPANS.get(key)
     if span is None:
         if why is None:
-            span = Span(first=first, last=last, monthly=amount)
+            span = Span(first=first.month, last=last.month, monthly=amount)
         else:
-            span = Span(first=first, last=last, failed=why.failed, unknown=why.unknown)
+            span = Span(first=first.month, last=last.month, failed=why.failed, unknown=why.unknown)
         if len(_SPANS) >= 4096:
             _SPANS.clear()
         _SPANS[key] = span
     return span
+
+
+def _rendered(trace: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """The values a rule computed, as text: most are looked up (the same few values
+    recur), without a call per value."""
+    known = _RENDERED
+    try:
+        return tuple([(k, known.get((v.__class__, v)) or _render(v)) for k, v in trace.items()])
+    except TypeError:  # an unhashable value
+        return tuple([(k, _render(v)) for k, v in trace.items()])
+
+
+def _condition_traces(cr: CompiledRule, values: list[object]) -> tuple[ConditionTrace, ...]:
+    known = cr.traced_conditions
+    try:
+        return tuple(
+            [
+                known.get((i, v, v.__class__)) or cr.condition_trace(i, v)
+                for i, v in enumerate(values)
+            ]
+        )
+    except TypeError:  # an unhashable value
+        return tuple([cr.condition_trace(i, v) for i, v in enumerate(values)])
+
+
+def _runs(
+    plans: tuple[MonthPlan, ...], paid: dict[int, Money], missed: dict[int, Failed]
+) -> tuple[Span, ...]:
+    """The months of one benefit and beneficiary as runs of equal outcomes."""
+    spans: list[Span] = []
+    first = last = plans[0]
+    amount: Money | None = None
+    why: Failed | None = None
+    for n, plan in enumerate(plans):
+        now = paid.get(plan.index)
+        now_why = None if now else missed.get(plan.index, _NO_RULE)
+        if n and (
+            (now is not None and now == amount)
+            or (now_why is not None and why is not None and now_why.same(why))
+        ):
+            last = plan
+            continue
+        if n:
+            spans.append(_span(first, last, amount, why))
+        first = last = plan
+        amount, why = now or None, now_why
+    spans.append(_span(first, last, amount, why))
+    return tuple(spans)
 
 
 _MAX_CACHED_PERIODS = 1024
@@ -184,62 +234,60 @@ class SingleEvaluator:
         persons = [(adapter.person_id(p), p) for p in adapter.persons(household)]
         amounts: dict[tuple[str, str, Id], dict[int, Money]] = {}
         statuses: dict[tuple[str, str, Id], dict[int, str]] = {}
-        misses: list[Miss] = []
+        reasons: Reasons = {}
         traces: list[RuleTrace] = []
         plans = self.plans(period)
         for plan in plans:
-            month, params = plan.month, plan.params
+            month, params, index = plan.month, plan.params, plan.index
             hh: dict[str, object] = {}
             if explain:
                 if plan.household_rules:
-                    c = Ctx(month, params, household, household, hh, hh, plan.index)
+                    c = Ctx(month, params, household, household, hh, hh, index)
                     for cr in plan.household_rules:
-                        self._run(cr, c, "household", hid, hid, amounts, statuses, misses, traces)
+                        self._run(cr, c, "household", hid, hid, amounts, statuses, reasons, traces)
                 if plan.person_rules:
                     for pid, person in persons:
-                        c = Ctx(month, params, person, household, {}, hh, plan.index)
+                        c = Ctx(month, params, person, household, {}, hh, index)
                         for cr in plan.person_rules:
-                            self._run(cr, c, "person", pid, hid, amounts, statuses, misses, traces)
+                            self._run(cr, c, "person", pid, hid, amounts, statuses, reasons, traces)
                 self._not_in_force(plan, month, hid, persons, traces)
                 continue
             if plan.household_rules:
-                c = Ctx(month, params, household, household, hh, hh, plan.index)
+                c = Ctx(month, params, household, household, hh, hh, index)
                 for cr in plan.household_rules:
                     try:
                         value = cr.decide(c)
                     except (ConflictingOutcomes, EmptyOutcome):
-                        cr.outcome(c, False, f"household {hid}")
+                        cr.outcome(c, f"household {hid}")
                         raise
                     if value.__class__ is Failed:
                         if cr.money:
-                            misses.append((cr.rule.benefit, "household", hid, plan.index, value))
+                            _miss(reasons, (cr.benefit, "household", hid), index, value)
                     elif value:
-                        _keep(cr, "household", hid, plan.index, value, amounts, statuses)
+                        _keep(cr, "household", hid, index, value, amounts, statuses)
                     elif cr.money:
-                        why = _no_amount(value)
-                        misses.append((cr.rule.benefit, "household", hid, plan.index, why))
+                        _miss(reasons, (cr.benefit, "household", hid), index, _no_amount(value))
                     elif value is not None:
-                        _keep(cr, "household", hid, plan.index, value, amounts, statuses)
+                        _keep(cr, "household", hid, index, value, amounts, statuses)
             if plan.person_rules:
                 for pid, person in persons:
-                    c = Ctx(month, params, person, household, {}, hh, plan.index)
+                    c = Ctx(month, params, person, household, {}, hh, index)
                     for cr in plan.person_rules:
                         try:
                             value = cr.decide(c)
                         except (ConflictingOutcomes, EmptyOutcome):
-                            cr.outcome(c, False, f"person {pid}")
+                            cr.outcome(c, f"person {pid}")
                             raise
                         if value.__class__ is Failed:
                             if cr.money:
-                                misses.append((cr.rule.benefit, "person", pid, plan.index, value))
+                                _miss(reasons, (cr.benefit, "person", pid), index, value)
                         elif value:
-                            _keep(cr, "person", pid, plan.index, value, amounts, statuses)
+                            _keep(cr, "person", pid, index, value, amounts, statuses)
                         elif cr.money:
-                            why = _no_amount(value)
-                            misses.append((cr.rule.benefit, "person", pid, plan.index, why))
+                            _miss(reasons, (cr.benefit, "person", pid), index, _no_amount(value))
                         elif value is not None:
-                            _keep(cr, "person", pid, plan.index, value, amounts, statuses)
-        months = {plan.index: plan.month for plan in plans}
+                            _keep(cr, "person", pid, index, value, amounts, statuses)
+        months = {plan.index: plan.month for plan in plans} if amounts or statuses else {}
         return Decision(
             stamp=self.stamp(period),
             entitlements=tuple(
@@ -264,7 +312,7 @@ class SingleEvaluator:
                 for (b, e, bid), by_month in sorted(statuses.items())
             ),
             explanations=tuple(traces),
-            spans=self._spans(plans, hid, persons, amounts, misses),
+            spans=self._spans(plans, hid, persons, amounts, reasons),
         )
 
     def _spans(
@@ -273,61 +321,34 @@ class SingleEvaluator:
         hid: Id,
         persons: list[tuple[Id, object]],
         amounts: dict[tuple[str, str, Id], dict[int, Money]],
-        misses: list[Miss],
+        reasons: Reasons,
     ) -> tuple[BenefitSpans, ...]:
         """Every money benefit for every beneficiary, as runs of equal months (what
         :func:`~fpcore.rules._spans.merge_months` gives, without a tuple per month)."""
-        failed = _reasons_by_key(misses)
         pids = sorted(pid for pid, _ in persons)
+        one = plans[0] if len(plans) == 1 else None
         out = []
         for benefit, entity in self._money_benefits:
-            for bid in [hid] if entity == "household" else pids:
+            for bid in (hid,) if entity == "household" else pids:
                 key = (benefit, entity, bid)
                 paid = amounts.get(key, _NONE_PAID)
-                missed = failed.get(key, _NONE_MISSED)
-                if len(plans) == 1:  # one month: one span
-                    plan = plans[0]
-                    now = paid.get(plan.index)
-                    one = (
-                        _span(plan.month, plan.month, now, None)
+                missed = reasons.get(key, _NONE_MISSED)
+                if one is not None:  # one month: one span
+                    now = paid.get(one.index)
+                    spans: tuple[Span, ...] = (
+                        _span(one, one, now, None)
                         if now
-                        else _span(plan.month, plan.month, None, missed.get(plan.index, _NO_RULE))
+                        else _span(one, one, None, missed.get(one.index, _NO_RULE)),
                     )
-                    out.append(
-                        BenefitSpans(
-                            benefit=benefit,
-                            entity=entity,
-                            beneficiary_id=bid,
-                            household_id=hid,
-                            spans=(one,),
-                        )
-                    )
-                    continue
-                spans: list[Span] = []
-                first = last = plans[0].month
-                amount: Money | None = None
-                why: Failed | None = None
-                for n, plan in enumerate(plans):
-                    now = paid.get(plan.index)
-                    now_why = None if now else missed.get(plan.index, _NO_RULE)
-                    if n and (
-                        (now is not None and now == amount)
-                        or (now_why is not None and why is not None and now_why.same(why))
-                    ):
-                        last = plan.month
-                        continue
-                    if n:
-                        spans.append(_span(first, last, amount, why))
-                    first = last = plan.month
-                    amount, why = now or None, now_why
-                spans.append(_span(first, last, amount, why))
+                else:
+                    spans = _runs(plans, paid, missed)
                 out.append(
                     BenefitSpans(
                         benefit=benefit,
                         entity=entity,
                         beneficiary_id=bid,
                         household_id=hid,
-                        spans=tuple(spans),
+                        spans=spans,
                     )
                 )
         return tuple(out)
@@ -341,19 +362,17 @@ class SingleEvaluator:
         hid: Id,
         amounts: dict[tuple[str, str, Id], dict[int, Money]],
         statuses: dict[tuple[str, str, Id], dict[int, str]],
-        misses: list[Miss],
+        reasons: Reasons,
         traces: list[RuleTrace],
     ) -> None:
         """Evaluate a rule recording every value (for the explanation)."""
         c.trace, c.used = {}, []
-        values = [f(c) for f in cr.tconds]
-        applied = all(v is True for v in values)
-        value, label = cr.outcome(c, True, f"{entity} {bid}") if applied else (None, None)
+        values, applied, value, label = cr.traced(c, f"{entity} {bid}")
         if value is not None:
             _keep(cr, entity, bid, c.index, value, amounts, statuses)
         if cr.money and not value:
             why = cr.reasons(values) if not applied else _no_amount(value)
-            misses.append((cr.rule.benefit, entity, bid, c.index, why))
+            _miss(reasons, (cr.benefit, entity, bid), c.index, why)
         traces.append(self._trace(cr, c, entity, bid, hid, values, applied, value, label))
 
     def _trace(
@@ -388,8 +407,8 @@ class SingleEvaluator:
             applied=applied,
             outcome=_render(value) if applied else None,
             exception=label,
-            conditions=tuple([cr.condition_trace(i, v) for i, v in enumerate(values)]),
-            values=tuple([(k, _render(v)) for k, v in c.trace.items()]),
+            conditions=_condition_traces(cr, values),
+            values=_rendered(c.trace),
             parameters=uses,
             citations=rule.citations,
         )
