@@ -20,7 +20,7 @@ the tables of :mod:`fpcore.tables`. A property test holds them equal.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pendulum
 
@@ -47,14 +47,6 @@ def _optional_index(day: pendulum.Date | None) -> int | None:
 
 def _alive_in(person: Person, m: int) -> bool:
     return person.death_date is None or _index(person.death_date) >= m
-
-
-def _joined(child: Child, m: int) -> bool:
-    return _index(child.adopted_on) <= m
-
-
-def _living(child: Child, m: int) -> bool:
-    return _joined(child, m) and (child.death_date is None or _index(child.death_date) > m)
 
 
 def _rural_in(person: Person, m: int) -> bool:
@@ -87,8 +79,98 @@ def _spells(person: Person) -> list[tuple[int, int | None, bool]]:
     return spells
 
 
-def _in_force(start: pendulum.Date, end: pendulum.Date | None, m: int) -> bool:
-    return _index(start) <= m and (end is None or _index(end) > m)
+_NEVER = 1 << 40
+"""A month index after every month (an end that never comes)."""
+
+Kid = tuple[
+    int, int, bool, bool, pendulum.Date, int, "int | None", tuple[tuple[int, int, int], ...]
+]
+"""A child as month indexes, worked out once: join, end (the month of death, or never),
+female, within policy, birth date, the month of the 18th birthday, the month of death
+(or None), the disability certificates (issued, end, grade)."""
+
+_JOIN: Final = 0
+_END: Final = 1
+_FEMALE: Final = 2
+_WITHIN: Final = 3
+_BIRTH: Final = 4
+_ADULT: Final = 5
+_DEATH: Final = 6
+_CERTS: Final = 7
+
+
+class _Record:
+    """A household's history as plain integers, worked out once per household: what the
+    facts read in every month of an evaluation (birthdays, joins, deaths, certificates)."""
+
+    __slots__ = ("honour", "kids", "mother", "own", "parent_end")
+
+    def __init__(self, household: Household) -> None:
+        kids: list[Kid] = []
+        for c in household.children:
+            death = _optional_index(c.death_date)
+            certificates = tuple(
+                (
+                    _index(d.issued),
+                    _NEVER if d.cancelled is None else _index(d.cancelled),
+                    d.grade,
+                )
+                for d in c.disabilities
+            )
+            kids.append(
+                (
+                    _index(c.adopted_on),
+                    _NEVER if death is None else death,
+                    c.sex is Sex.FEMALE,
+                    c.within_policy,
+                    c.birth_date,
+                    month_index_reaching_age(c.birth_date, 18),
+                    death,
+                    certificates,
+                )
+            )
+        self.kids: tuple[Kid, ...] = tuple(kids)
+        self.own: tuple[tuple[Kid, ...], ...] = tuple(
+            tuple(
+                k
+                for k, c in zip(kids, household.children, strict=True)
+                if c.parents is None or i in c.parents
+            )
+            for i in range(len(household.parents))
+        )
+        # a parent is alive through the month of death
+        self.parent_end: tuple[int, ...] = tuple(
+            _NEVER if p.death_date is None else _index(p.death_date) + 1 for p in household.parents
+        )
+        self.mother: Person | None = household.mother
+        certificate = household.honour_certificate
+        self.honour: tuple[int, int] | None = (
+            None
+            if certificate is None
+            else (
+                _index(certificate.issued),
+                _NEVER if certificate.returned is None else _index(certificate.returned),
+            )
+        )
+
+
+_RECORDS: dict[int, tuple[Household, _Record]] = {}
+
+
+def _record(household: Household) -> _Record:
+    """The household's :class:`_Record` (kept with the household, so an id stays its)."""
+    found = _RECORDS.get(id(household))
+    if found is not None and found[0] is household:
+        return found[1]
+    record = _Record(household)
+    if len(_RECORDS) >= 1024:
+        _RECORDS.clear()
+    _RECORDS[id(household)] = (household, record)
+    return record
+
+
+def _own_kids(parent: HouseholdParent) -> tuple[Kid, ...]:
+    return _record(parent.household).own[parent.index]
 
 
 def _col(name: str) -> pl.Expr:
@@ -210,13 +292,15 @@ def _own(parent: HouseholdParent) -> tuple[Child, ...]:
 @fact("person", "int", over="parenthood", agg="sum", fill=0, columnar=_joined_col)
 def own_children_ever(parent: HouseholdParent, month: Month) -> int:
     """The person's own children (born to or adopted by them) by the month, living or not."""
-    return sum(1 for c in _own(parent) if _joined(c, month.index))
+    m = month.index
+    return sum(1 for k in _own_kids(parent) if k[_JOIN] <= m)
 
 
 @fact("person", "int", over="parenthood", agg="sum", fill=0, columnar=_living_col)
 def own_living_children(parent: HouseholdParent, month: Month) -> int:
     """The person's own children alive in the month."""
-    return sum(1 for c in _own(parent) if _living(c, month.index))
+    m = month.index
+    return sum(1 for k in _own_kids(parent) if k[_JOIN] <= m < k[_END])
 
 
 @fact(
@@ -229,7 +313,8 @@ def own_living_children(parent: HouseholdParent, month: Month) -> int:
 )
 def own_living_daughters(parent: HouseholdParent, month: Month) -> int:
     """The person's own daughters alive in the month."""
-    return sum(1 for c in _own(parent) if _living(c, month.index) and c.sex is Sex.FEMALE)
+    m = month.index
+    return sum(1 for k in _own_kids(parent) if k[_JOIN] <= m < k[_END] and k[_FEMALE])
 
 
 @fact(
@@ -255,7 +340,8 @@ def own_most_children_alive_together(parent: HouseholdParent, month: Month) -> i
 )
 def own_out_of_policy_children(parent: HouseholdParent, month: Month) -> int:
     """The person's own children born outside the rules, joined by the month (any year)."""
-    return sum(1 for c in _own(parent) if _joined(c, month.index) and not c.within_policy)
+    m = month.index
+    return sum(1 for k in _own_kids(parent) if k[_JOIN] <= m and not k[_WITHIN])
 
 
 def _window_col(first_year: int, last_year: int | None) -> pl.Expr:
@@ -314,22 +400,19 @@ def own_out_of_policy_births_since_1973(parent: HouseholdParent, month: Month) -
 )
 def own_last_child_death(parent: HouseholdParent, month: Month) -> int | None:
     """Month index of the latest death among the person's own children, up to the month."""
-    deaths = [
-        _index(c.death_date)
-        for c in _own(parent)
-        if c.death_date is not None and _index(c.death_date) <= month.index
-    ]
+    m = month.index
+    deaths = [d for k in _own_kids(parent) if (d := k[_DEATH]) is not None and d <= m]
     return max(deaths, default=None)
 
 
 def _certificates_in_force(parent: HouseholdParent, m: int) -> list[tuple[int, int]]:
     """(grade, issue month) of the disability certificates of living own children."""
     return [
-        (d.grade, _index(d.issued))
-        for c in _own(parent)
-        if _living(c, m)
-        for d in c.disabilities
-        if _in_force(d.issued, d.cancelled, m)
+        (grade, issued)
+        for k in _own_kids(parent)
+        if k[_CERTS] and k[_JOIN] <= m < k[_END]
+        for issued, end, grade in k[_CERTS]
+        if issued <= m < end
     ]
 
 
@@ -432,11 +515,12 @@ def earliest_parent_birth(household: Household, month: Month) -> pendulum.Date:
 @fact("household", "int", over="persons", fill=0, agg="sum", columnar=_alive_col)
 def living_parents(household: Household, month: Month) -> int:
     """Parents alive in the month."""
-    return sum(1 for p in household.parents if _alive_in(p, month.index))
+    m = month.index
+    return sum(1 for end in _record(household).parent_end if m < end)
 
 
 def _woman(household: Household) -> Person | None:
-    return household.mother
+    return _record(household).mother
 
 
 @fact(
@@ -486,13 +570,15 @@ def woman_death_month(household: Household, month: Month) -> int | None:
 @fact("household", "int", over="children", agg="sum", fill=0, columnar=_joined_col)
 def children_ever(household: Household, month: Month) -> int:
     """Children born to or adopted by the household by the month, living or not."""
-    return sum(1 for c in household.children if _joined(c, month.index))
+    m = month.index
+    return sum(1 for k in _record(household).kids if k[_JOIN] <= m)
 
 
 @fact("household", "int", over="children", agg="sum", fill=0, columnar=_living_col)
 def living_children(household: Household, month: Month) -> int:
     """Children of the household alive in the month."""
-    return sum(1 for c in household.children if _living(c, month.index))
+    m = month.index
+    return sum(1 for k in _record(household).kids if k[_JOIN] <= m < k[_END])
 
 
 @fact(
@@ -505,7 +591,8 @@ def living_children(household: Household, month: Month) -> int:
 )
 def living_daughters(household: Household, month: Month) -> int:
     """Daughters of the household alive in the month."""
-    return sum(1 for c in household.children if _living(c, month.index) and c.sex is Sex.FEMALE)
+    m = month.index
+    return sum(1 for k in _record(household).kids if k[_JOIN] <= m < k[_END] and k[_FEMALE])
 
 
 @fact(
@@ -531,12 +618,10 @@ def most_children_alive_together(household: Household, month: Month) -> int:
 )
 def month_child_turns_18(household: Household, month: Month) -> int | None:
     """Month index of the 18th birthday of the youngest living child (missing if none)."""
-    months = [
-        month_index_reaching_age(c.birth_date, 18)
-        for c in household.children
-        if _living(c, month.index)
-    ]
-    return max(months, default=None)
+    m = month.index
+    return max(
+        (k[_ADULT] for k in _record(household).kids if k[_JOIN] <= m < k[_END]), default=None
+    )
 
 
 @fact(
@@ -548,7 +633,10 @@ def month_child_turns_18(household: Household, month: Month) -> int | None:
 )
 def living_child_birth(household: Household, month: Month) -> pendulum.Date | None:
     """Birth date of the youngest living child (missing if none)."""
-    return max((c.birth_date for c in household.children if _living(c, month.index)), default=None)
+    m = month.index
+    return max(
+        (k[_BIRTH] for k in _record(household).kids if k[_JOIN] <= m < k[_END]), default=None
+    )
 
 
 @fact(
@@ -595,10 +683,8 @@ def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
 def honour_certificate_held(household: Household, month: Month) -> bool:
     """The couple holds the honour certificate (独生子女父母光荣证) in the month: issued by
     the month and not returned."""
-    certificate = household.honour_certificate
-    return certificate is not None and _in_force(
-        certificate.issued, certificate.returned, month.index
-    )
+    held = _record(household).honour
+    return held is not None and held[0] <= month.index < held[1]
 
 
 @fact("household", "date", columnar=lambda m: _col("certificate_date"))
