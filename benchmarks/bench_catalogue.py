@@ -166,16 +166,20 @@ def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None
         for fn in contenders.values():  # warm-up
             fn()
         times: dict[str, list[float]] = {k: [] for k in contenders}
+        cpus: dict[str, list[float]] = {k: [] for k in contenders}
         for _ in range(n):  # interleaved: a burst of load hits every contender alike
             for label, fn in contenders.items():
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 fn()
                 times[label].append(time.perf_counter() - start)
+                cpus[label].append(time.process_time() - cpu)
         one = statistics.median(times["one evaluation"])
+        one_cpu = statistics.median(cpus["one evaluation"])
         for label, values in times.items():
-            med = statistics.median(values)
+            med, cpu = statistics.median(values), statistics.median(cpus[label])
             line = (
-                f"  {period}: {label}: median {med * 1e3:.1f} ms ({med / one:.2f}x one evaluation)"
+                f"  {period}: {label}: median {med * 1e3:.1f} ms ({med / one:.2f}x one "
+                f"evaluation); CPU (all threads) {cpu * 1e3:.1f} ms ({cpu / one_cpu:.2f}x)"
             )
             if label == "compare, shared":
                 met = "met" if med / one <= TARGET_COMPARE else "MISSED"
