@@ -55,6 +55,10 @@ def _remap(column: pl.Series, ids: np.ndarray[Any, Any], what: str) -> pl.Series
         return pl.Series(column.name, [], dtype=pl.Int64)
     values = column.to_numpy() if column.null_count() == 0 else None
     if values is not None and ids.size and bool((ids[1:] > ids[:-1]).all()):
+        if int(ids[-1]) - int(ids[0]) == ids.size - 1:  # a run of ids (a whole county's)
+            positions = values - ids[0]
+            if values.size == 0 or (positions.min() >= 0 and positions.max() < ids.size):
+                return pl.Series(column.name, positions, dtype=pl.Int64)
         positions = np.searchsorted(ids, values)
         inside = positions < ids.size
         if bool(inside.all()) and bool((ids[positions] == values).all()):
