@@ -74,7 +74,7 @@ def test_schema_prints_the_decision_schema() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert schema["title"] == "fpcore Decision document"
-    assert schema["properties"]["schema_version"] == {"const": 2}
+    assert schema["properties"]["schema_version"] == {"const": 3}
     refused = runner.invoke(app, ["schema", "notice"])
     assert refused.exit_code == 2
 

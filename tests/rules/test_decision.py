@@ -112,7 +112,7 @@ def test_json_round_trip(explain: bool, period: Month | Quarter | Year) -> None:
     decision = POLICY.evaluate(_bereaved(), period, explain=explain)
     text = decision.to_json()
     assert Decision.from_json(text) == decision
-    assert json.loads(text)["schema_version"] == 2
+    assert json.loads(text)["schema_version"] == 3
 
 
 def test_a_version_1_decision_still_reads() -> None:
@@ -120,10 +120,23 @@ def test_a_version_1_decision_still_reads() -> None:
     data = decision.to_dict()
     del data["spans"]
     data["schema_version"] = 1
+    del data["stamp"]["input_hash"]
+    for e in data["entitlements"]:  # version 1 and 2 wrote [month, amount] pairs
+        e["monthly"] = [[str(m), str(a)] for m, a in _months(e["monthly"], "amount")]
+    for st in data["statuses"]:
+        st["monthly"] = [[str(m), v] for m, v in _months(st["monthly"], "value")]
     assert Decision.from_dict(data) == attrs.evolve(decision, spans=())
     data["spans"] = []
     with pytest.raises(InvalidInput, match="spans: unknown field"):
         Decision.from_dict(data)
+
+
+def _months(runs: list[dict[str, str]], name: str) -> list[tuple[Month, str]]:
+    return [
+        (Month.from_index(i), run[name])
+        for run in runs
+        for i in range(Month.parse(run["first"]).index, Month.parse(run["last"]).index + 1)
+    ]
 
 
 def test_json_rejects_other_schemas() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 import pytest
 
@@ -15,7 +17,7 @@ from fpcore.rules import Decision
 from .domain import POLICY, Child, Household, Person
 
 
-def _decision() -> Decision:
+def _decision(year: int = 2012) -> Decision:
     household = Household(
         id=7,
         persons=(
@@ -27,7 +29,7 @@ def _decision() -> Decision:
         ),
         certificate=pendulum.Date(1981, 1, 1),
     )
-    return POLICY.evaluate(household, Year(year=2012), explain=True)
+    return POLICY.evaluate(household, Year(year=year), explain=True)
 
 
 DECISION = _decision()
@@ -75,21 +77,28 @@ def _with(path: list[str | int], value: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("path", "value", "where"),
     [
-        (["explanations", 0, "values", 0, 1], 1.5, "explanations[0].values[0][1]"),
+        (["values", 0, 1], 1.5, "values[0][1]"),
+        (["values", 0, 0], 999, "values[0][0]"),
+        (["explanations", 0, "values", 0], 999, "explanations[0].values[0]"),
+        (["expressions", 0], 5, "expressions[0]"),
+        (["expressions", 0], [0], "expressions[0][0]"),
+        (["parameters"], {}, "parameters"),
+        (["stamp", "input_hash"], 5, "stamp.input_hash"),
         (["entitlements", 0, "beneficiary_id"], [1], "entitlements[0].beneficiary_id"),
         (["entitlements", 0, "beneficiary_id"], True, "entitlements[0].beneficiary_id"),
         (["entitlements", 0, "entity"], "nobody", "entitlements[0].entity"),
         (["rules", "OCR", "entity"], "nobody", "rules.OCR.entity"),
-        (["entitlements", 0, "monthly", 0, 1], "9999.00", "entitlements[0].total"),
-        (["entitlements", 0, "monthly", 0, 1], "1e3", "entitlements[0].monthly[0][1]"),
-        (["entitlements", 0, "monthly", 0, 0], None, "entitlements[0].monthly[0][0]"),
+        (["entitlements", 0, "monthly", 0, "amount"], "9999.00", "entitlements[0].total"),
+        (["entitlements", 0, "monthly", 0, "amount"], "1e3", "entitlements[0].monthly[0].amount"),
+        (["entitlements", 0, "monthly", 0, "first"], None, "entitlements[0].monthly[0].first"),
+        (["entitlements", 0, "monthly", 0, "last"], "9999-12", "entitlements[0].monthly[0]"),
         (["entitlements", 0, "monthly", 0], "2012-01", "entitlements[0].monthly[0]"),
         (["explanations", 0, "in_force"], 1, "explanations[0].in_force"),
         (["explanations", 0, "first"], "2012-13", "explanations[0].first"),
         (["explanations", 0, "rank"], -1, "explanations[0].rank"),
         (["explanations", 0, "rule_id"], "XYZ", "explanations[0].rule_id"),
-        (["explanations", 0, "conditions", 0], None, "explanations[0].conditions[0]"),
-        (["explanations", 0, "conditions", 0], "maybe", "explanations[0].conditions"),
+        (["explanations", 0, "conditions"], None, "explanations[0].conditions"),
+        (["explanations", 0, "conditions"], "tq", "explanations[0].conditions"),
         (["rules", "OCR", "citations", 0], "a law", "rules.OCR.citations[0]"),
         (["rules", "OCR", "citations", 0], 99, "rules.OCR.citations[0]"),
         (["sources", 0, "document"], 7, "sources[0].document"),
@@ -115,8 +124,39 @@ def test_every_problem_is_listed() -> None:
 
 def test_more_condition_values_than_the_rule_has_conditions() -> None:
     data = DECISION.to_dict()
-    data["explanations"][0]["conditions"].append("true")
-    assert "explanations[0].conditions[2]" in [p.path for p in _refused(data).problems]
+    data["explanations"][0]["conditions"] += "t"
+    assert "explanations[0].conditions" in [p.path for p in _refused(data).problems]
+
+
+def test_an_expression_refers_only_to_an_earlier_one() -> None:
+    data = DECISION.to_dict()
+    data["expressions"].append(["(", len(data["expressions"]), ")"])
+    where = f"expressions[{len(data['expressions']) - 1}][1]"
+    assert where in [p.path for p in _refused(data).problems]
+
+
+def test_an_expression_may_not_expand_without_bound() -> None:
+    data = DECISION.to_dict()
+    data["expressions"].append("x" * 1000)
+    for _ in range(8):
+        n = len(data["expressions"]) - 1
+        data["expressions"].append([n, n, n, n, n, n, n, n])
+    assert any("expands to more than" in p.message for p in _refused(data).problems)
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_version_2_document_still_reads() -> None:
+    """Written by fpcore 0.2.0 (schema 2): reads to the same decision, no input hash."""
+    text = (DATA / "decision-v2-explained.json").read_text(encoding="utf-8")
+    read = Decision.from_json(text)
+    assert read.stamp.input_hash is None
+    now = _decision(2011)
+    assert attrs.evolve(read, stamp=attrs.evolve(read.stamp, fpcore_version="x")) == attrs.evolve(
+        now, stamp=attrs.evolve(now.stamp, fpcore_version="x", input_hash=None)
+    )
+    assert json.loads(read.to_json())["schema_version"] == 3
 
 
 def test_a_span_of_the_trace_expands_to_its_months() -> None:

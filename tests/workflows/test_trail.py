@@ -58,8 +58,8 @@ def test_an_inflated_decision_is_refused() -> None:
         for e in data["events"][index]["eligibility"]["entitlements"]
         if e["benefit"] == "special_assistance" and e["beneficiary_id"] == "mother"
     )
-    assert entitlement["monthly"][0][1] == "100.00"
-    entitlement["monthly"][0][1] = "9999.00"
+    assert entitlement["monthly"][0]["amount"] == "100.00"
+    entitlement["monthly"][0]["amount"] = "9999.00"
     entitlement["total"] = "9999.00"
     assert refused(data) == [f"events[{index}].eligibility"]
 

@@ -45,8 +45,8 @@ def evaluate(
         refuse(error, as_json=json)
     period_notes(chosen, when)
     decision = chosen.evaluate(found, when, explain=explain)
-    if json:
-        typer.echo(decision.to_json(indent=2))
+    if json:  # the decision record itself, byte for byte (fpcore replay reads it)
+        typer.echo(decision.to_json())
         return
     if explain:
         typer.echo(decision.to_text(lang.value))

@@ -29,10 +29,19 @@ ADAPTER: EntityAdapter[Household, HouseholdParent] = EntityAdapter(
     household_id=lambda household: household.household_id,
     persons=lambda household: household.parent_views(),
     person_id=person_role,
+    document=lambda household: _document(household),
 )
 """How the engine finds persons in a :class:`~fpcore.model.Household`: the household
 by its ``household_id``, each parent (seen within the household, with their own
-children and history) by role (``mother`` / ``father``)."""
+children and history) by role (``mother`` / ``father``); the household's document
+(version 2) is what a decision's input hash is taken of."""
+
+
+def _document(household: Household) -> object:
+    from fpcore.serialization import to_document
+
+    return to_document(household)
+
 
 SETTINGS = (
     only_child_reward.LAST_MONTH,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -32,8 +34,10 @@ __all__ = [
 if TYPE_CHECKING:
     from fpcore.rules._policy import Policy
 
-SCHEMA_VERSION = 2
-"""2 adds ``spans``; a version 1 document (no spans) still reads."""
+SCHEMA_VERSION = 3
+"""2 adds ``spans``; 3 writes the trace with every expression, value and parameter use
+once (:mod:`fpcore.rules._trace_json`), monthly amounts as runs of months, and the hash
+of the input document in the stamp. Version 1 and 2 documents still read."""
 
 Id: TypeAlias = int | str
 """An entity id: an integer (required by population tables) or a text id."""
@@ -48,6 +52,21 @@ class Stamp:
     policy_version: str
     policy_hash: str
     period: Period
+    input_hash: str | None = None
+    """``sha256:`` of the canonical input document (see :func:`input_hash`), when known."""
+
+    @property
+    def short_input_hash(self) -> str:
+        """The input hash as shown: its first 12 hex digits ("" when not recorded).
+
+        Example:
+            >>> from fpcore.periods import Year
+            >>> Stamp(fpcore_version="0.2", policy_id="p", policy_version="1",
+            ...       policy_hash="sha256:00", input_hash="sha256:" + "ab" * 32,
+            ...       period=Year(2017)).short_input_hash
+            'abababababab'
+        """
+        return _short(self.input_hash) if self.input_hash else ""
 
     @property
     def short_hash(self) -> str:
@@ -154,8 +173,10 @@ class Replay:
 
     ``identical`` when the new decision equals the recorded one (the fpcore version
     aside); otherwise ``differences`` names each benefit and beneficiary whose spans
-    changed, and ``policy_changed`` says whether the policy is another one than the
-    recorded (its content hash differs) or the same, so the input changed.
+    changed, ``policy_changed`` says whether the policy is another one than the
+    recorded (its content hash differs), and ``input_changed`` whether the household
+    document is another one (its hash differs; None when the decision recorded no
+    input hash).
     """
 
     identical: bool
@@ -163,21 +184,87 @@ class Replay:
     recorded_hash: str
     replayed_hash: str
     differences: tuple[str, ...] = ()
+    input_changed: bool | None = None
+    recorded_input: str | None = None
+    replayed_input: str | None = None
 
     def __str__(self) -> str:
         if self.identical:
-            return "identical"
-        cause = (
-            f"the policy changed (sha256:{_short(self.recorded_hash)} -> "
-            f"sha256:{_short(self.replayed_hash)})"
-            if self.policy_changed
-            else "same policy: the input changed"
-        )
-        return "\n".join(["differs: " + cause, *(f"  {d}" for d in self.differences)])
+            return "identical" + (
+                " (the input document changed, the decision did not)" if self.input_changed else ""
+            )
+        causes = []
+        if self.policy_changed:
+            causes.append(
+                f"the policy changed (sha256:{_short(self.recorded_hash)} -> "
+                f"sha256:{_short(self.replayed_hash)})"
+            )
+        if self.input_changed:
+            causes.append(
+                f"the input changed (sha256:{_short(self.recorded_input or '')} -> "
+                f"sha256:{_short(self.replayed_input or '')})"
+            )
+        if not causes:
+            causes.append(
+                "same policy and input: the evaluation itself changed"
+                if self.input_changed is False
+                else "same policy: the input changed"
+            )
+        return "\n".join(["differs: " + "; ".join(causes), *(f"  {d}" for d in self.differences)])
 
 
 def _short(content_hash: str) -> str:
     return content_hash.partition(":")[2][:12] or content_hash[:12]
+
+
+def input_hash(document: object) -> str:
+    """``sha256:`` of a JSON document in canonical form: keys sorted, no spaces, UTF-8.
+
+    Example:
+        >>> input_hash({"b": 1, "a": "张"}) == input_hash({"a": "张", "b": 1})
+        True
+        >>> input_hash({"a": 1})[:19]
+        'sha256:015abd7f5cc5'
+    """
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_INPUT_HASHES: dict[int, tuple[weakref.ref[object], str]] = {}
+_MAX_INPUT_HASHES = 4096
+
+
+def _hash_of(household: object, document_of: Callable[[Any], object]) -> str | None:
+    """The input hash of a household, kept while the household object lives (evaluating
+    one household for several periods hashes it once)."""
+    key = id(household)
+    kept = _INPUT_HASHES.get(key)
+    if kept is not None and kept[0]() is household:
+        return kept[1]
+    try:
+        found = input_hash(document_of(household))
+    except (TypeError, ValueError):  # not a document the adapter can write
+        return None
+    if type(household).__hash__ is None:  # a mutable object may change: not kept
+        return found
+    try:
+        ref = weakref.ref(household)
+    except TypeError:  # an object without weak references: not kept
+        return found
+    if len(_INPUT_HASHES) >= _MAX_INPUT_HASHES:
+        _INPUT_HASHES.clear()
+    _INPUT_HASHES[key] = (ref, found)
+    return found
+
+
+def recorded_input(
+    decision: Decision, household: object, document_of: Callable[[Any], object]
+) -> Decision:
+    """The decision with the hash of its input document in its stamp."""
+    found = _hash_of(household, document_of)
+    if found is None or found == decision.stamp.input_hash:
+        return decision
+    return attrs.evolve(decision, stamp=attrs.evolve(decision.stamp, input_hash=found))
 
 
 def _spans_text(spans: tuple[Span, ...]) -> str:
@@ -359,17 +446,31 @@ class Decision:
         if chosen is None:
             raise UnknownName("policy with content hash", recorded)
         again = chosen.evaluate(household, self.stamp.period, explain=bool(self.explanations))
+        replayed_input = again.stamp.input_hash
+        recorded_input = self.stamp.input_hash
+        input_changed = (
+            None
+            if recorded_input is None or replayed_input is None
+            else recorded_input != replayed_input
+        )
         again = attrs.evolve(
-            again, stamp=attrs.evolve(again.stamp, fpcore_version=self.stamp.fpcore_version)
+            again,
+            stamp=attrs.evolve(
+                again.stamp, fpcore_version=self.stamp.fpcore_version, input_hash=recorded_input
+            ),
         )
         changed = chosen.content_hash != recorded
-        if again == self:
-            return Replay(
-                identical=True,
-                policy_changed=False,
-                recorded_hash=recorded,
-                replayed_hash=chosen.content_hash,
-            )
+        found = Replay(
+            identical=again == self,
+            policy_changed=changed,
+            recorded_hash=recorded,
+            replayed_hash=chosen.content_hash,
+            input_changed=input_changed,
+            recorded_input=recorded_input,
+            replayed_input=replayed_input,
+        )
+        if found.identical:
+            return found
         before = {(b.benefit, b.beneficiary_id): b.spans for b in self.spans}
         after = {(b.benefit, b.beneficiary_id): b.spans for b in again.spans}
         differences = []
@@ -385,13 +486,7 @@ class Decision:
                 )
         if not differences:
             differences.append("the entitlements and their reasons are the same")
-        return Replay(
-            identical=False,
-            policy_changed=changed,
-            recorded_hash=recorded,
-            replayed_hash=chosen.content_hash,
-            differences=tuple(differences),
-        )
+        return attrs.evolve(found, differences=tuple(differences))
 
     # --- text ----------------------------------------------------------------------
     def to_text(self, lang: Literal["en", "zh"] = "en") -> str:
@@ -439,7 +534,22 @@ class Decision:
 
     # --- JSON ----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping (with ``schema_version``)."""
+        """A JSON-ready mapping (with ``schema_version``), the same for the same decision.
+
+        Amounts by month are written as runs of months with one amount
+        (``{"first", "last", "amount"}``); the trace, when kept, as described in
+        :mod:`fpcore.rules._trace_json`.
+
+        Example:
+            >>> import fpcore.policies as policies
+            >>> from fpcore.model import sample_household
+            >>> from fpcore.periods import Year
+            >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+            >>> d.to_dict()["entitlements"][0]["monthly"]
+            [{'first': '2008-01', 'last': '2008-12', 'amount': '20.00'}]
+        """
+        from fpcore.rules._trace_json import trace_to_dict
+
         s = self.stamp
         return {
             "schema_version": SCHEMA_VERSION,
@@ -448,6 +558,7 @@ class Decision:
                 "policy_id": s.policy_id,
                 "policy_version": s.policy_version,
                 "policy_hash": s.policy_hash,
+                "input_hash": s.input_hash,
                 "period": str(s.period),
             },
             "entitlements": [
@@ -456,7 +567,7 @@ class Decision:
                     "entity": e.entity,
                     "beneficiary_id": e.beneficiary_id,
                     "household_id": e.household_id,
-                    "monthly": [[str(m), str(a)] for m, a in e.monthly],
+                    "monthly": _runs(e.monthly, "amount"),
                     "total": str(e.total),
                 }
                 for e in self.entitlements
@@ -467,11 +578,11 @@ class Decision:
                     "entity": st.entity,
                     "beneficiary_id": st.beneficiary_id,
                     "household_id": st.household_id,
-                    "monthly": [[str(m), v] for m, v in st.monthly],
+                    "monthly": _runs(st.monthly, "value"),
                 }
                 for st in self.statuses
             ],
-            **_explanations_to_dict(self.explanations),
+            **trace_to_dict(self.explanations),
             "spans": [
                 {
                     "benefit": b.benefit,
@@ -538,103 +649,22 @@ def _span_to_dict(span: Span) -> dict[str, Any]:
     return out
 
 
-def _explanations_to_dict(traces: tuple[RuleTrace, ...]) -> dict[str, Any]:
-    """The trace, compactly: what never changes within a rule once (``rules``), every
-    citation once (``sources``, referred to by index), and each rule's trace for a
-    beneficiary as spans of consecutive months with the same content and the same
-    place among the month's traces (``rank``), so that reading expands it back exactly.
-    """
-    sources: dict[Citation, int] = {}
-
-    def cite(c: Citation) -> int:
-        return sources.setdefault(c, len(sources))
-
-    rules: dict[str, dict[str, Any]] = {}
-    metas: dict[str, tuple[tuple[str, str, str, str], ...]] = {}
-    open_spans: dict[tuple[str, Id, int], dict[str, Any]] = {}
-    last_month: dict[tuple[str, Id, int], int] = {}
-    out: list[dict[str, Any]] = []
-    rank = 0
-    month_index: int | None = None
-    for t in traces:
-        if t.month.index != month_index:
-            month_index, rank = t.month.index, 0
-        else:
-            rank += 1
-        meta = tuple((c.code, c.test, c.en, c.zh) for c in t.conditions)
-        known = rules.get(t.rule_id)
-        if known is None:
-            rules[t.rule_id] = known = {
-                "title_zh": t.title_zh,
-                "title_en": t.title_en,
-                "benefit": t.benefit,
-                "entity": t.entity,
-                "citations": [cite(c) for c in t.citations],
-                "conditions": [],
-            }
-        if meta and not metas.get(t.rule_id):
-            metas[t.rule_id] = meta
-            known["conditions"] = [
-                {"code": code, "test": test, "en": en, "zh": zh} for code, test, en, zh in meta
-            ]
-        same_rule = (t.title_zh, t.title_en, t.benefit, t.entity) == (
-            known["title_zh"],
-            known["title_en"],
-            known["benefit"],
-            known["entity"],
-        ) and [cite(c) for c in t.citations] == known["citations"]
-        body: dict[str, Any] = {
-            "rule_id": t.rule_id,
-            "beneficiary_id": t.beneficiary_id,
-            "household_id": t.household_id,
-            "rank": rank,
-            "in_force": t.in_force,
-            "applied": t.applied,
-            "outcome": t.outcome,
-            "exception": t.exception,
-            "conditions": [c.value for c in t.conditions]
-            if not meta or meta == metas.get(t.rule_id)
-            else [attrs.asdict(c) for c in t.conditions],
-            "values": [list(v) for v in t.values],
-            "parameters": [
-                {
-                    "name": p.name,
-                    "start": p.start.isoformat(),
-                    "value": p.value,
-                    "citation": cite(p.citation),
-                }
-                for p in t.parameters
-            ],
-        }
-        if not same_rule:  # a hand-made decision: the rule's own parts in full
-            body["rule"] = {
-                "title_zh": t.title_zh,
-                "title_en": t.title_en,
-                "benefit": t.benefit,
-                "entity": t.entity,
-                "citations": [cite(c) for c in t.citations],
-            }
-        key = (t.rule_id, t.beneficiary_id, rank)
-        span = open_spans.get(key)
+def _runs(monthly: tuple[tuple[Month, object], ...], name: str) -> list[dict[str, str]]:
+    """Consecutive months with one value as one run: ``{"first", "last", name}``."""
+    out: list[dict[str, str]] = []
+    last: Month | None = None
+    for month, value in monthly:
         if (
-            span is not None
-            and last_month.get(key) == t.month.index - 1
-            and all(span[k] == v for k, v in body.items())
+            out
+            and last is not None
+            and month.index == last.index + 1
+            and out[-1][name] == str(value)
         ):
-            span["last"] = str(t.month)
-            last_month[key] = t.month.index
-            continue
-        span = {"first": str(t.month), "last": str(t.month), **body}
-        open_spans[key] = span
-        last_month[key] = t.month.index
-        out.append(span)
-    if not traces:
-        return {"explanations": []}
-    return {
-        "rules": rules,
-        "sources": [c.to_dict() for c in sources],
-        "explanations": out,
-    }
+            out[-1]["last"] = str(month)
+        else:
+            out.append({"first": str(month), "last": str(month), name: str(value)})
+        last = month
+    return out
 
 
 _DATE_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -645,6 +675,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.version = SCHEMA_VERSION
 
     def bad(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -750,17 +781,35 @@ def _day(text: str) -> pendulum.Date:
         raise InvalidInput(f"{shown(text)} is not a date (no such day)") from None
 
 
-def _monthly(r: _Reader, value: object, path: str, read: Any) -> tuple[tuple[Month, Any], ...]:
+def _monthly(
+    r: _Reader, value: object, path: str, read: Any, name: str
+) -> tuple[tuple[Month, Any], ...]:
+    """Amounts (or values) by month: ``[month, value]`` pairs up to version 2, runs of
+    months ``{"first", "last", name}`` from version 3."""
     found = []
     for index, item in enumerate(r.items(value, path)):
         at = f"{path}[{index}]"
-        pair = r.pair(item, at)
-        if pair is None:
+        if r.version < 3:
+            pair = r.pair(item, at)
+            if pair is None:
+                continue
+            month = r.parsed(Month.parse, pair[0], f"{at}[0]")
+            amount = read(pair[1], f"{at}[1]")
+            if month is not None and amount is not None:
+                found.append((month, amount))
             continue
-        month = r.parsed(Month.parse, pair[0], f"{at}[0]")
-        amount = read(pair[1], f"{at}[1]")
-        if month is not None and amount is not None:
-            found.append((month, amount))
+        run = r.fields(item, at, ("first", "last", name))
+        if run is None:
+            continue
+        first = r.parsed(Month.parse, run["first"], _at(at, "first"))
+        last = r.parsed(Month.parse, run["last"], _at(at, "last"))
+        amount = read(run[name], _at(at, name))
+        if first is None or last is None or amount is None:
+            continue
+        if not 0 <= last.index - first.index < _MAX_TRACE_MONTHS:
+            r.bad(at, f"{first}..{last} is not a run of 1 to {_MAX_TRACE_MONTHS} months")
+            continue
+        found.extend((Month.from_index(i), amount) for i in range(first.index, last.index + 1))
     return tuple(found)
 
 
@@ -773,7 +822,7 @@ def _read_entitlement(r: _Reader, value: object, path: str) -> Entitlement | Non
         return None
     before = len(r.problems)
     monthly = _monthly(
-        r, data["monthly"], _at(path, "monthly"), lambda v, at: r.parsed(Money, v, at)
+        r, data["monthly"], _at(path, "monthly"), lambda v, at: r.parsed(Money, v, at), "amount"
     )
     found = Entitlement(
         benefit=r.text(data["benefit"], _at(path, "benefit")),
@@ -798,7 +847,7 @@ def _read_status(r: _Reader, value: object, path: str) -> Status | None:
         entity=r.entity(data["entity"], _at(path, "entity")),
         beneficiary_id=r.id(data["beneficiary_id"], _at(path, "beneficiary_id")),
         household_id=r.id(data["household_id"], _at(path, "household_id")),
-        monthly=_monthly(r, data["monthly"], _at(path, "monthly"), r.text),
+        monthly=_monthly(r, data["monthly"], _at(path, "monthly"), r.text, "value"),
     )
 
 
@@ -1061,23 +1110,29 @@ def _read_decision(data: object) -> Decision:
     if not isinstance(data, Mapping):
         raise InvalidInput(f"expected a decision document (a JSON object), got {described(data)}")
     version = data.get("schema_version")
-    if type(version) is not int or version not in (1, SCHEMA_VERSION):
+    if type(version) is not int or version not in (1, 2, SCHEMA_VERSION):
         r.bad(
             "schema_version",
             f"{described(version).removeprefix('the number ')} is not supported "
-            f"(expected {SCHEMA_VERSION}, or 1)",
+            f"(expected {SCHEMA_VERSION}, 2 or 1)",
         )
+    else:
+        r.version = version
     keys = ("schema_version", "stamp", "entitlements", "statuses", "explanations")
     if version == 1:
         d = r.fields(data, "", keys)
-    else:
+    elif version == 2:
         d = r.fields(data, "", (*keys, "spans"), ("rules", "sources"))
+    else:
+        tables = ("rules", "sources", "expressions", "values", "parameters")
+        d = r.fields(data, "", (*keys, "spans"), tables)
     stamp = None
+    stamp_keys = ("fpcore_version", "policy_id", "policy_version", "policy_hash", "period")
     s = (
         r.fields(
             data.get("stamp"),
             "stamp",
-            ("fpcore_version", "policy_id", "policy_version", "policy_hash", "period"),
+            (*stamp_keys, "input_hash") if version == SCHEMA_VERSION else stamp_keys,
         )
         if "stamp" in data
         else None
@@ -1088,8 +1143,9 @@ def _read_decision(data: object) -> Decision:
             k: r.text(s[k], f"stamp.{k}")
             for k in ("fpcore_version", "policy_id", "policy_version", "policy_hash")
         }
+        input_hash = r.optional_text(s.get("input_hash"), "stamp.input_hash")
         if period is not None:
-            stamp = Stamp(period=period, **texts)
+            stamp = Stamp(period=period, input_hash=input_hash, **texts)
     entitlements: list[Entitlement | None] = []
     statuses: list[Status | None] = []
     explanations: list[RuleTrace | None] = []
@@ -1102,8 +1158,12 @@ def _read_decision(data: object) -> Decision:
         if version == 1:
             for index, item in enumerate(r.items(d["explanations"], "explanations")):
                 explanations.append(_read_trace(r, item, f"explanations[{index}]"))
-        else:
+        elif version == 2:
             explanations.extend(_read_compact_trace(r, d))
+        else:
+            from fpcore.rules._trace_json import read_trace
+
+            explanations.extend(read_trace(r, d))
         if "spans" in d:
             for index, item in enumerate(r.items(d["spans"], "spans")):
                 spans.append(_read_benefit_spans(r, item, f"spans[{index}]"))

@@ -53,6 +53,9 @@ class EntityAdapter(Generic[H, P]):
     household_id: Callable[[H], Id]
     persons: Callable[[H], Iterable[P]]
     person_id: Callable[[P], Id]
+    document: Callable[[H], object] | None = None
+    """The top object as its JSON document, whose hash a decision records as the hash of
+    its input (:attr:`~fpcore.rules.Stamp.input_hash`); None records none."""
 
 
 def put_value(
@@ -383,6 +386,10 @@ class Policy:
             evaluator = self._cache["single"] = SingleEvaluator(self)
         result = evaluator.evaluate(household, period, explain)
         assert isinstance(result, Decision)
+        if self.adapter.document is not None:
+            from fpcore.rules._decision import recorded_input
+
+            result = recorded_input(result, household, self.adapter.document)
         return result
 
     def evaluate_table(

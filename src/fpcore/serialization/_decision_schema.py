@@ -7,7 +7,7 @@ from typing import Any
 from fpcore.rules._parameters import CONFIDENCE
 from fpcore.serialization._schema import _DATE_PATTERN, _MONEY_PATTERN
 
-_DECISION_SCHEMA_VERSION = 2  # fpcore.rules._decision.SCHEMA_VERSION (tested equal)
+_DECISION_SCHEMA_VERSION = 3  # fpcore.rules._decision.SCHEMA_VERSION (tested equal)
 _MONTH_PATTERN = r"^\d{4}-\d{2}$"
 _PERIOD_PATTERN = r"^\d{4}(-\d{2}|Q[1-4]|-\d{2}\.\.\d{4}-\d{2})?$"
 
@@ -15,12 +15,14 @@ _PERIOD_PATTERN = r"^\d{4}(-\d{2}|Q[1-4]|-\d{2}\.\.\d{4}-\d{2})?$"
 def decision_schema() -> dict[str, Any]:
     """The JSON Schema of a decision document, as ``Decision.to_dict()`` writes it.
 
-    Entitlements' monthly amounts are ``[month, amount]`` pairs; ``spans`` give every
-    benefit and beneficiary as objects (``{"first", "last", "monthly"}`` when paid,
-    ``{"first", "last", "failed"}`` when not); amounts are decimal text, never numbers.
-    ``explanations`` is empty unless the evaluation was asked to explain; then it holds
-    spans of each rule's trace for a beneficiary, with what a rule's trace repeats given
-    once under ``rules`` and every citation once under ``sources``.
+    Entitlements' monthly amounts are runs of months with one amount
+    (``{"first", "last", "amount"}``); ``spans`` give every benefit and beneficiary as
+    objects (``{"first", "last", "monthly"}`` when paid, ``{"first", "last", "failed"}``
+    when not); amounts are decimal text, never numbers. The stamp has the hash of the
+    input document. ``explanations`` is empty unless the evaluation was asked to
+    explain; then it holds spans of each rule's trace for a beneficiary, with every
+    thing the trace repeats given once and referred to by number: rules, sources
+    (citations), expressions, (expression, value) pairs and parameter uses.
 
     Example:
         >>> schema = decision_schema()
@@ -47,16 +49,14 @@ def decision_schema() -> dict[str, Any]:
             "additionalProperties": False,
         }
 
-    def pairs(second: dict[str, Any]) -> dict[str, Any]:
+    def runs(name: str, value: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "array",
-            "items": {
-                "type": "array",
-                "prefixItems": [month, second],
-                "minItems": 2,
-                "maxItems": 2,
-            },
+            "description": f"consecutive months with one {name} (both ends included)",
+            "items": record("", {"first": month, "last": month, name: value}),
         }
+
+    expression = {"type": "integer", "minimum": 0, "description": "index in expressions"}
 
     def listing(name: str) -> dict[str, Any]:
         return {"type": "array", "items": {"$ref": f"#/$defs/{name}"}}
@@ -69,6 +69,12 @@ def decision_schema() -> dict[str, Any]:
                 "policy_id": text,
                 "policy_version": text,
                 "policy_hash": {"type": "string", "pattern": r"^sha256:[0-9a-f]{64}$"},
+                "input_hash": {
+                    "type": ["string", "null"],
+                    "pattern": r"^sha256:[0-9a-f]{64}$",
+                    "description": "sha256 of the input document in canonical form (keys "
+                    "sorted, no spaces, UTF-8); null when not recorded",
+                },
                 "period": {"type": "string", "pattern": _PERIOD_PATTERN},
             },
         ),
@@ -79,7 +85,7 @@ def decision_schema() -> dict[str, Any]:
                 "entity": entity,
                 "beneficiary_id": identifier,
                 "household_id": identifier,
-                "monthly": pairs(money),
+                "monthly": runs("amount", money),
                 "total": money,
             },
         ),
@@ -90,7 +96,7 @@ def decision_schema() -> dict[str, Any]:
                 "entity": entity,
                 "beneficiary_id": identifier,
                 "household_id": identifier,
-                "monthly": pairs(text),
+                "monthly": runs("value", text),
             },
         ),
         "Citation": record(
@@ -108,9 +114,20 @@ def decision_schema() -> dict[str, Any]:
             optional=("article", "issued_by", "url", "confidence"),
         ),
         "Condition": record(
-            "A condition of a rule: its code, test and wording.",
-            {"code": text, "test": text, "en": text, "zh": text},
+            "A condition of a rule: its code, test (an expression) and wording.",
+            {"code": text, "test": expression, "en": text, "zh": text},
         ),
+        "Expression": {
+            "description": "An expression's text, or its parts: text and the indices of "
+            "earlier (shorter) expressions it contains.",
+            "anyOf": [
+                text,
+                {
+                    "type": "array",
+                    "items": {"anyOf": [text, {"type": "integer", "minimum": 0}]},
+                },
+            ],
+        },
         "ConditionTrace": record(
             "A condition and its value, in full (only where it differs from its rule's).",
             {
@@ -193,25 +210,23 @@ def decision_schema() -> dict[str, Any]:
                 "outcome": {"type": ["string", "null"]},
                 "exception": {"type": ["string", "null"]},
                 "conditions": {
-                    "type": "array",
-                    "description": "the values of the rule's conditions, in order",
-                    "items": {
-                        "anyOf": [
-                            {"enum": ["true", "false", "null"]},
-                            {"$ref": "#/$defs/ConditionTrace"},
-                        ]
-                    },
+                    "description": "the values of the rule's conditions, in order: t (true), "
+                    "f (false), n (null); or each in full where they differ from the rule's",
+                    "anyOf": [
+                        {"type": "string", "pattern": "^[tfn]*$"},
+                        listing("ConditionTrace"),
+                    ],
                 },
                 "values": {
                     "type": "array",
-                    "items": {
-                        "type": "array",
-                        "prefixItems": [text, text],
-                        "minItems": 2,
-                        "maxItems": 2,
-                    },
+                    "description": "the values recorded, as indices in values",
+                    "items": {"type": "integer", "minimum": 0},
                 },
-                "parameters": listing("ParameterUse"),
+                "parameters": {
+                    "type": "array",
+                    "description": "the parameters used, as indices in parameters",
+                    "items": {"type": "integer", "minimum": 0},
+                },
                 "rule": {"$ref": "#/$defs/RuleParts"},
             },
             optional=("rule",),
@@ -236,8 +251,28 @@ def decision_schema() -> dict[str, Any]:
                 "description": "every citation once, referred to by index (with explanations)",
                 "items": {"$ref": "#/$defs/Citation"},
             },
+            "expressions": {
+                "type": "array",
+                "description": "every expression once, shortest first (with explanations)",
+                "items": {"$ref": "#/$defs/Expression"},
+            },
+            "values": {
+                "type": "array",
+                "description": "every (expression, value) pair a trace recorded, once",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [expression, text],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            },
+            "parameters": {
+                "type": "array",
+                "description": "every parameter use once (with explanations)",
+                "items": {"$ref": "#/$defs/ParameterUse"},
+            },
         },
-        optional=("rules", "sources"),
+        optional=("rules", "sources", "expressions", "values", "parameters"),
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
