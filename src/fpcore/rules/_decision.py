@@ -19,6 +19,7 @@ from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
 from fpcore.rules._parameters import CONFIDENCE, Citation
 from fpcore.rules._spans import BenefitSpans, Span
+from fpcore.rules._trace_json import MAX_TRACE_MONTHS
 
 __all__ = [
     "ConditionTrace",
@@ -806,8 +807,8 @@ def _monthly(
         amount = read(run[name], _at(at, name))
         if first is None or last is None or amount is None:
             continue
-        if not 0 <= last.index - first.index < _MAX_TRACE_MONTHS:
-            r.bad(at, f"{first}..{last} is not a run of 1 to {_MAX_TRACE_MONTHS} months")
+        if not 0 <= last.index - first.index < MAX_TRACE_MONTHS:
+            r.bad(at, f"{first}..{last} is not a run of 1 to {MAX_TRACE_MONTHS} months")
             continue
         found.extend((Month.from_index(i), amount) for i in range(first.index, last.index + 1))
     return tuple(found)
@@ -964,7 +965,9 @@ def _read_benefit_spans(r: _Reader, value: object, path: str) -> BenefitSpans | 
 
 
 def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
-    """The trace written by :func:`_explanations_to_dict`, expanded month by month."""
+    """The trace of a version 2 document, expanded month by month."""
+    from fpcore.rules._trace_json import expand_span, read_rules, span_rule
+
     sources = []
     for index, item in enumerate(r.items(d.get("sources", []), "sources")):
         sources.append(r.citation(item, f"sources[{index}]"))
@@ -978,70 +981,17 @@ def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
             return None
         return sources[value]
 
-    def rule_parts(value: object, path: str, conditions: bool) -> dict[str, Any] | None:
-        keys = ("title_zh", "title_en", "benefit", "entity", "citations")
-        data = r.fields(value, path, (*keys, "conditions") if conditions else keys)
-        if data is None:
-            return None
-        found: dict[str, Any] = {
-            k: r.text(data[k], _at(path, k)) for k in ("title_zh", "title_en", "benefit")
-        }
-        found["entity"] = r.entity(data["entity"], _at(path, "entity"))
-        citations = [
-            cited(c, f"{_at(path, 'citations')}[{i}]")
-            for i, c in enumerate(r.items(data["citations"], _at(path, "citations")))
-        ]
-        found["citations"] = tuple(c for c in citations if c is not None)
-        if conditions:
-            metas = []
-            for i, item in enumerate(r.items(data["conditions"], _at(path, "conditions"))):
-                at = f"{_at(path, 'conditions')}[{i}]"
-                c = r.fields(item, at, ("code", "test", "en", "zh"))
-                if c is not None:
-                    metas.append(
-                        tuple(r.text(c[k], _at(at, k)) for k in ("code", "test", "en", "zh"))
-                    )
-            found["conditions"] = metas
-        return found
+    def written(value: object, path: str) -> str | None:
+        return r.text(value, path)
 
-    rules: dict[str, dict[str, Any]] = {}
-    given = d.get("rules", {})
-    if not isinstance(given, Mapping):
-        r.bad("rules", f"expected an object, got {described(given)}")
-        given = {}
-    for rule_id, value in given.items():
-        parts = rule_parts(value, _at("rules", str(rule_id)), True)
-        if parts is not None:
-            rules[str(rule_id)] = parts
+    rules = read_rules(r, d.get("rules", {}), cited, written)
     expanded: list[tuple[int, int, RuleTrace]] = []
-    keys = (
-        "first",
-        "last",
-        "rule_id",
-        "beneficiary_id",
-        "household_id",
-        "rank",
-        "in_force",
-        "applied",
-        "outcome",
-        "exception",
-        "conditions",
-        "values",
-        "parameters",
-    )
     for index, item in enumerate(r.items(d["explanations"], "explanations")):
         path = f"explanations[{index}]"
-        t = r.fields(item, path, keys, ("rule",))
-        if t is None:
+        found = span_rule(r, item, path, rules, cited)
+        if found is None:
             continue
-        rule_id = r.text(t["rule_id"], _at(path, "rule_id"))
-        rule = rules.get(rule_id)
-        if rule is None:
-            r.bad(_at(path, "rule_id"), f"{shown(rule_id)} is not among the rules")
-            continue
-        own = rule_parts(t["rule"], _at(path, "rule"), False) if "rule" in t else rule
-        if own is None:
-            continue
+        t, rule_id, rule, own = found
         conditions = []
         for i, item in enumerate(r.items(t["conditions"], _at(path, "conditions"))):
             at = f"{_at(path, 'conditions')}[{i}]"
@@ -1063,46 +1013,10 @@ def _read_compact_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
                     f"{shown(condition.value)} is not true, false or null",
                 )
         values, parameters = _values_and_parameters(r, t, path, cited)
-        first = r.parsed(Month.parse, t["first"], _at(path, "first"))
-        last = r.parsed(Month.parse, t["last"], _at(path, "last"))
-        rank = t["rank"]
-        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
-            r.bad(_at(path, "rank"), f"expected a whole number from 0, got {described(rank)}")
-            continue
-        if first is None or last is None:
-            continue
-        if last.index < first.index:
-            r.bad(path, f"ends ({last}) before it starts ({first})")
-            continue
-        if last.index - first.index >= _MAX_TRACE_MONTHS:
-            r.bad(path, f"covers more than {_MAX_TRACE_MONTHS} months")
-            continue
-        common = {
-            "rule_id": rule_id,
-            "title_zh": own["title_zh"],
-            "title_en": own["title_en"],
-            "benefit": own["benefit"],
-            "entity": own["entity"],
-            "beneficiary_id": r.id(t["beneficiary_id"], _at(path, "beneficiary_id")),
-            "household_id": r.id(t["household_id"], _at(path, "household_id")),
-            "in_force": r.flag(t["in_force"], _at(path, "in_force")),
-            "applied": r.flag(t["applied"], _at(path, "applied")),
-            "outcome": r.optional_text(t["outcome"], _at(path, "outcome")),
-            "exception": r.optional_text(t["exception"], _at(path, "exception")),
-            "conditions": tuple(conditions),
-            "values": tuple(values),
-            "parameters": tuple(parameters),
-            "citations": own["citations"],
-        }
-        for index_ in range(first.index, last.index + 1):
-            month = Month.from_index(index_)
-            expanded.append((index_, rank, RuleTrace(month=month, **common)))
+        kept = (tuple(conditions), tuple(values), tuple(parameters))
+        expand_span(r, t, path, own, kept, expanded)
     expanded.sort(key=lambda found: (found[0], found[1]))
     return [trace for _, _, trace in expanded]
-
-
-_MAX_TRACE_MONTHS = 12 * 200
-"""A trace span longer than this is refused (a bound on what a document may expand to)."""
 
 
 def _read_decision(data: object) -> Decision:

@@ -21,7 +21,7 @@ Reading expands it back to exactly the same traces (:func:`read_trace`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -33,7 +33,7 @@ from fpcore.rules._parameters import Citation
 if TYPE_CHECKING:
     from fpcore.rules._decision import ConditionTrace, Id, ParameterUse, RuleTrace, _Reader
 
-__all__ = ["read_trace", "trace_to_dict"]
+__all__ = ["expand_span", "read_rules", "read_trace", "rule_parts", "span_rule", "trace_to_dict"]
 
 _LETTER = {"true": "t", "false": "f", "null": "n"}
 _VALUE = {letter: value for value, letter in _LETTER.items()}
@@ -215,6 +215,152 @@ def trace_to_dict(traces: tuple[RuleTrace, ...]) -> dict[str, Any]:
     }
 
 
+SPAN_KEYS = (
+    "first",
+    "last",
+    "rule_id",
+    "beneficiary_id",
+    "household_id",
+    "rank",
+    "in_force",
+    "applied",
+    "outcome",
+    "exception",
+    "conditions",
+    "values",
+    "parameters",
+)
+"""The fields of a span of the trace (versions 2 and 3; ``rule`` may be added)."""
+
+
+def read_rules(
+    r: _Reader,
+    given: object,
+    cite: Callable[[object, str], Citation | None],
+    test: Callable[[object, str], str | None],
+) -> dict[str, dict[str, Any]]:
+    """The ``rules`` of a document: what every trace of a rule repeats."""
+    from fpcore.rules._decision import _at
+
+    rules: dict[str, dict[str, Any]] = {}
+    if not isinstance(given, Mapping):
+        r.bad("rules", f"expected an object, got {described(given)}")
+        return rules
+    for rule_id, value in given.items():
+        parts = rule_parts(r, value, _at("rules", str(rule_id)), cite, test)
+        if parts is not None:
+            rules[str(rule_id)] = parts
+    return rules
+
+
+def rule_parts(
+    r: _Reader,
+    value: object,
+    path: str,
+    cite: Callable[[object, str], Citation | None],
+    test: Callable[[object, str], str | None] | None,
+) -> dict[str, Any] | None:
+    """A rule's parts; with ``test`` (how a condition's test is written) its conditions
+    too, as (code, test, en, zh)."""
+    from fpcore.rules._decision import _at
+
+    keys = ("title_zh", "title_en", "benefit", "entity", "citations")
+    data = r.fields(value, path, keys if test is None else (*keys, "conditions"))
+    if data is None:
+        return None
+    found: dict[str, Any] = {
+        k: r.text(data[k], _at(path, k)) for k in ("title_zh", "title_en", "benefit")
+    }
+    found["entity"] = r.entity(data["entity"], _at(path, "entity"))
+    cited = [
+        cite(c, f"{_at(path, 'citations')}[{i}]")
+        for i, c in enumerate(r.items(data["citations"], _at(path, "citations")))
+    ]
+    found["citations"] = tuple(c for c in cited if c is not None)
+    if test is not None:
+        metas = []
+        for i, item in enumerate(r.items(data["conditions"], _at(path, "conditions"))):
+            at = f"{_at(path, 'conditions')}[{i}]"
+            c = r.fields(item, at, ("code", "test", "en", "zh"))
+            if c is not None:
+                texts = tuple(r.text(c[k], _at(at, k)) for k in ("code", "en", "zh"))
+                metas.append((texts[0], test(c["test"], _at(at, "test")) or "", *texts[1:]))
+        found["conditions"] = metas
+    return found
+
+
+def span_rule(
+    r: _Reader,
+    item: object,
+    path: str,
+    rules: Mapping[str, Mapping[str, Any]],
+    cite: Callable[[object, str], Citation | None],
+) -> tuple[Mapping[str, Any], str, Mapping[str, Any], Mapping[str, Any]] | None:
+    """A span of the trace with its rule id, its rule, and the rule's parts it has (its
+    own, in a hand-made decision); None when it cannot be read."""
+    from fpcore.rules._decision import _at
+
+    t = r.fields(item, path, SPAN_KEYS, ("rule",))
+    if t is None:
+        return None
+    rule_id = r.text(t["rule_id"], _at(path, "rule_id"))
+    rule = rules.get(rule_id)
+    if rule is None:
+        r.bad(_at(path, "rule_id"), f"{shown(rule_id)} is not among the rules")
+        return None
+    own = rule_parts(r, t["rule"], _at(path, "rule"), cite, None) if "rule" in t else rule
+    if own is None:
+        return None
+    return t, rule_id, rule, own
+
+
+def expand_span(
+    r: _Reader,
+    t: Mapping[str, Any],
+    path: str,
+    own: Mapping[str, Any],
+    parts: tuple[tuple[ConditionTrace, ...], tuple[tuple[str, str], ...], tuple[ParameterUse, ...]],
+    into: list[tuple[int, int, RuleTrace]],
+) -> None:
+    """Add the traces of one span, month by month, keyed by (month, rank) for ordering."""
+    from fpcore.rules._decision import RuleTrace, _at
+
+    conditions, values, parameters = parts
+    first = r.parsed(Month.parse, t["first"], _at(path, "first"))
+    last = r.parsed(Month.parse, t["last"], _at(path, "last"))
+    rank = t["rank"]
+    if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
+        r.bad(_at(path, "rank"), f"expected a whole number from 0, got {described(rank)}")
+        return
+    if first is None or last is None:
+        return
+    if last.index < first.index:
+        r.bad(path, f"ends ({last}) before it starts ({first})")
+        return
+    if last.index - first.index >= MAX_TRACE_MONTHS:
+        r.bad(path, f"covers more than {MAX_TRACE_MONTHS} months")
+        return
+    common = {
+        "rule_id": r.text(t["rule_id"], _at(path, "rule_id")),
+        "title_zh": own["title_zh"],
+        "title_en": own["title_en"],
+        "benefit": own["benefit"],
+        "entity": own["entity"],
+        "beneficiary_id": r.id(t["beneficiary_id"], _at(path, "beneficiary_id")),
+        "household_id": r.id(t["household_id"], _at(path, "household_id")),
+        "in_force": r.flag(t["in_force"], _at(path, "in_force")),
+        "applied": r.flag(t["applied"], _at(path, "applied")),
+        "outcome": r.optional_text(t["outcome"], _at(path, "outcome")),
+        "exception": r.optional_text(t["exception"], _at(path, "exception")),
+        "conditions": conditions,
+        "values": values,
+        "parameters": parameters,
+        "citations": own["citations"],
+    }
+    for month_index in range(first.index, last.index + 1):
+        into.append((month_index, rank, RuleTrace(month=Month.from_index(month_index), **common)))
+
+
 def _expand(r: _Reader, table: list[Any]) -> list[str | None]:
     """The expression texts of the ``expressions`` table (None where one is bad)."""
     found: list[str | None] = []
@@ -256,7 +402,7 @@ def _expand(r: _Reader, table: list[Any]) -> list[str | None]:
 
 def read_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
     """The traces of a version 3 document, month by month, in their order."""
-    from fpcore.rules._decision import ConditionTrace, ParameterUse, RuleTrace, _at, _day
+    from fpcore.rules._decision import ConditionTrace, ParameterUse, _at, _day
 
     explanations = r.items(d["explanations"], "explanations")
     if not explanations:
@@ -288,9 +434,9 @@ def read_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
         if pair is None:
             pairs.append(None)
             continue
-        expression = numbered(pair[0], f"values[{i}][0]", expressions, "an expression")
+        text = numbered(pair[0], f"values[{i}][0]", expressions, "an expression")
         value = r.text(pair[1], f"values[{i}][1]")
-        pairs.append(None if expression is None else (expression, value))
+        pairs.append(None if text is None else (text, value))
     uses: list[ParameterUse | None] = []
     for i, item in enumerate(r.items(d["parameters"], "parameters")):
         at = f"parameters[{i}]"
@@ -307,70 +453,22 @@ def read_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
             ParameterUse(name=name, start=start, value=value, citation=citation) if ok else None
         )
 
-    def rule_parts(value: object, path: str, conditions: bool) -> dict[str, Any] | None:
-        keys = ("title_zh", "title_en", "benefit", "entity", "citations")
-        data = r.fields(value, path, (*keys, "conditions") if conditions else keys)
-        if data is None:
-            return None
-        found: dict[str, Any] = {
-            k: r.text(data[k], _at(path, k)) for k in ("title_zh", "title_en", "benefit")
-        }
-        found["entity"] = r.entity(data["entity"], _at(path, "entity"))
-        cited = [
-            numbered(c, f"{_at(path, 'citations')}[{i}]", sources, "a source")
-            for i, c in enumerate(r.items(data["citations"], _at(path, "citations")))
-        ]
-        found["citations"] = tuple(c for c in cited if c is not None)
-        if conditions:
-            metas = []
-            for i, item in enumerate(r.items(data["conditions"], _at(path, "conditions"))):
-                at = f"{_at(path, 'conditions')}[{i}]"
-                c = r.fields(item, at, ("code", "test", "en", "zh"))
-                if c is not None:
-                    test = numbered(c["test"], _at(at, "test"), expressions, "an expression")
-                    texts = tuple(r.text(c[k], _at(at, k)) for k in ("code", "en", "zh"))
-                    metas.append((texts[0], test or "", texts[1], texts[2]))
-            found["conditions"] = metas
+    def cite(value: object, path: str) -> Citation | None:
+        found: Citation | None = numbered(value, path, sources, "a source")
         return found
 
-    rules: dict[str, dict[str, Any]] = {}
-    given = d["rules"]
-    if not isinstance(given, Mapping):
-        r.bad("rules", f"expected an object, got {described(given)}")
-        given = {}
-    for rule_id, value in given.items():
-        parts = rule_parts(value, _at("rules", str(rule_id)), True)
-        if parts is not None:
-            rules[str(rule_id)] = parts
-    keys = (
-        "first",
-        "last",
-        "rule_id",
-        "beneficiary_id",
-        "household_id",
-        "rank",
-        "in_force",
-        "applied",
-        "outcome",
-        "exception",
-        "conditions",
-        "values",
-        "parameters",
-    )
+    def expression(value: object, path: str) -> str | None:
+        found: str | None = numbered(value, path, expressions, "an expression")
+        return found
+
+    rules = read_rules(r, d["rules"], cite, expression)
     expanded: list[tuple[int, int, RuleTrace]] = []
     for index, item in enumerate(explanations):
         path = f"explanations[{index}]"
-        t = r.fields(item, path, keys, ("rule",))
-        if t is None:
+        found = span_rule(r, item, path, rules, cite)
+        if found is None:
             continue
-        rule_id = r.text(t["rule_id"], _at(path, "rule_id"))
-        rule = rules.get(rule_id)
-        if rule is None:
-            r.bad(_at(path, "rule_id"), f"{shown(rule_id)} is not among the rules")
-            continue
-        own = rule_parts(t["rule"], _at(path, "rule"), False) if "rule" in t else rule
-        if own is None:
-            continue
+        t, rule_id, rule, own = found
         conditions: list[ConditionTrace] = []
         given_conditions = t["conditions"]
         at = _at(path, "conditions")
@@ -403,39 +501,11 @@ def read_trace(r: _Reader, d: Mapping[str, Any]) -> list[RuleTrace]:
             numbered(p, f"{_at(path, 'parameters')}[{i}]", uses, "a parameter use")
             for i, p in enumerate(r.items(t["parameters"], _at(path, "parameters")))
         ]
-        first = r.parsed(Month.parse, t["first"], _at(path, "first"))
-        last = r.parsed(Month.parse, t["last"], _at(path, "last"))
-        rank = t["rank"]
-        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
-            r.bad(_at(path, "rank"), f"expected a whole number from 0, got {described(rank)}")
-            continue
-        if first is None or last is None:
-            continue
-        if last.index < first.index:
-            r.bad(path, f"ends ({last}) before it starts ({first})")
-            continue
-        if last.index - first.index >= MAX_TRACE_MONTHS:
-            r.bad(path, f"covers more than {MAX_TRACE_MONTHS} months")
-            continue
-        common = {
-            "rule_id": rule_id,
-            "title_zh": own["title_zh"],
-            "title_en": own["title_en"],
-            "benefit": own["benefit"],
-            "entity": own["entity"],
-            "beneficiary_id": r.id(t["beneficiary_id"], _at(path, "beneficiary_id")),
-            "household_id": r.id(t["household_id"], _at(path, "household_id")),
-            "in_force": r.flag(t["in_force"], _at(path, "in_force")),
-            "applied": r.flag(t["applied"], _at(path, "applied")),
-            "outcome": r.optional_text(t["outcome"], _at(path, "outcome")),
-            "exception": r.optional_text(t["exception"], _at(path, "exception")),
-            "conditions": tuple(conditions),
-            "values": tuple(v for v in recorded if v is not None),
-            "parameters": tuple(p for p in used if p is not None),
-            "citations": own["citations"],
-        }
-        for month_index in range(first.index, last.index + 1):
-            trace = RuleTrace(month=Month.from_index(month_index), **common)
-            expanded.append((month_index, rank, trace))
+        kept = (
+            tuple(conditions),
+            tuple(v for v in recorded if v is not None),
+            tuple(p for p in used if p is not None),
+        )
+        expand_span(r, t, path, own, kept, expanded)
     expanded.sort(key=lambda found: (found[0], found[1]))
     return [trace for _, _, trace in expanded]
