@@ -614,7 +614,7 @@ class Decision:
             Traceback (most recent call last):
             ...
             fpcore.errors.InvalidInput: 9 problems in the input:
-              schema_version: true is not supported (expected 2, or 1)
+              schema_version: true is not supported (expected 3, 2 or 1)
               ...
         """
         return _read_decision(data)
