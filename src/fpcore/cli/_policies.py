@@ -29,6 +29,15 @@ def evaluate(
     explain: Annotated[bool, typer.Option(help="say why and why not, with citations")] = False,
     json: Annotated[bool, typer.Option("--json", help="print the decision as JSON")] = False,
     lang: Annotated[Lang, typer.Option(help="text language: en or zh")] = Lang.en,
+    notice_html: Annotated[
+        Path | None,
+        typer.Option(
+            "--notice-html",
+            help="also write the notice of the decision to the household (核定通知书, "
+            "printable HTML in Chinese, names masked) to this file",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate one household under a policy for a period."""
     from fpcore.cli._documents import read_household
@@ -45,6 +54,15 @@ def evaluate(
         refuse(error, as_json=json)
     period_notes(chosen, when)
     decision = chosen.evaluate(found, when, explain=explain)
+    if notice_html is not None:
+        from fpcore.model import sample_county
+        from fpcore.workflows import decision_notice_html
+
+        page = decision_notice_html(decision, found, county=sample_county())
+        try:
+            notice_html.write_text(page, encoding="utf-8")
+        except OSError as error:
+            refuse(f"cannot write {plain(str(notice_html))}: {plain(error.strerror or '')}")
     if json:  # the decision record itself, byte for byte (fpcore replay reads it)
         typer.echo(decision.to_json())
         return

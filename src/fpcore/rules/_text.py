@@ -220,11 +220,18 @@ def _citation(lang: Lang, c: Citation) -> str:
     return f"{text} ({note})" if note else text
 
 
-class _Sources:
+class Sources:
     """Citations numbered in order of first use."""
 
     def __init__(self) -> None:
         self.numbers: dict[Citation, int] = {}
+
+    def listed(self, lang: Lang) -> list[tuple[str, str]]:
+        """Each citation with its mark (``〔1〕`` / ``[1] ``), in number order."""
+        return [
+            (f"〔{n}〕" if lang == "zh" else f"[{n}] ", _citation(lang, c))
+            for c, n in self.numbers.items()
+        ]
 
     def refs(self, lang: Lang, citations: Iterable[Citation | None]) -> str:
         found = []
@@ -345,35 +352,47 @@ def _trace_line(lang: Lang, glossary: Glossary | None, trace: RuleTrace) -> str:
     return w["sep"].join(parts)
 
 
-def render(decision: Decision, lang: Lang) -> str:
-    """The decision as text in one language (see :meth:`Decision.to_text`)."""
+@attrs.frozen(kw_only=True)
+class SpanLine:
+    """One span of a benefit in words: when, what (paid so much, or not paid because),
+    the numbers of its sources, and the conditions checked (with the trace)."""
+
+    when: str
+    what: str
+    refs: str
+    monthly: Money | None
+    total: Money
+    checked: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class BenefitBlock:
+    """One benefit for one beneficiary in words (see :func:`benefit_blocks`)."""
+
+    spans: BenefitSpans
+    name: str
+    who: str
+    lines: tuple[SpanLine, ...]
+    basis: str
+
+
+def benefit_blocks(
+    decision: Decision, lang: Lang, sources: Sources, *, checked: bool = True
+) -> list[BenefitBlock]:
+    """Each benefit and beneficiary of a decision in words, one line per span, citations
+    numbered in ``sources`` in order of use: what the text and the notice print. With
+    ``checked`` (and a trace) each line also lists the conditions checked."""
     w = _W[lang]
     glossary = glossary_of(decision)
-    sources = _Sources()
-    s = decision.stamp
-    period = s.period
-    lines = [
-        w["title"],
-        f"{w['household']}{w['colon']}{_household(decision)}",
-        f"{w['period']}{w['colon']}{_months(lang, period.first_month, period.last_month)}",
-        f"{w['policy']}{w['colon']}{s.policy_id} {s.policy_version}"
-        + (f"（sha256:{s.short_hash}），" if lang == "zh" else f" (sha256:{s.short_hash}), ")
-        + f"fpcore {s.fpcore_version}",
-    ]
     traces: dict[tuple[str, object, int], list[RuleTrace]] = {}
-    for t in decision.explanations:
+    for t in decision.explanations if checked else ():
         traces.setdefault((t.benefit, t.beneficiary_id, t.month.index), []).append(t)
-    total = ZERO
-    for n, b in enumerate(decision.spans, start=1):
+    out = []
+    for b in decision.spans:
         names = glossary.benefits.get(b.benefit) if glossary else None
         name = (names[0] if lang == "zh" else names[1]) if names else _title(decision, b, lang)
-        lines.append(
-            f"{_heading_number(lang, n)}{name}（{_who(lang, b)}）"
-            if lang == "zh"
-            else f"{_heading_number(lang, n)} {name} ({_who(lang, b)})"
-        )
+        lines = []
         for span in b.spans:
-            when = _months(lang, span.first, span.last)
             if span.monthly is not None:
                 what = w["paid"].format(
                     amount=_yuan(lang, span.monthly),
@@ -385,17 +404,62 @@ def render(decision: Decision, lang: Lang) -> str:
                 key = "unknown" if span.unknown else "not_paid"
                 what = w[key].format(why=_why(lang, glossary, b.benefit, span))
                 refs = sources.refs(lang, _reason_citations(glossary, b.benefit, span))
-            lines.append(f"  {when}{w['colon']}{what}{w['end']}{refs}")
+            lines_checked = []
             for t in traces.get((b.benefit, b.beneficiary_id, span.first.index), ()):
                 if t.in_force and t.conditions:
                     line = _trace_line(lang, glossary, t)
                     used = sources.refs(lang, (p.citation for p in t.parameters if t.applied))
-                    lines.append(f"    {w['checked']}{w['colon']}{line}{used}")
+                    lines_checked.append(f"{line}{used}")
+            lines.append(
+                SpanLine(
+                    when=_months(lang, span.first, span.last),
+                    what=what,
+                    refs=refs,
+                    monthly=span.monthly,
+                    total=span.total,
+                    checked=tuple(lines_checked),
+                )
+            )
         citations = glossary.citations.get(b.benefit, ()) if glossary else _cited(decision, b)
-        refs = sources.refs(lang, citations)
-        basis = f"{w['sep']}{w['basis']}{refs}" if refs else ""
-        lines.append(f"  {w['subtotal'].format(total=_yuan(lang, b.total))}{basis}")
-        total += b.total
+        out.append(
+            BenefitBlock(
+                spans=b,
+                name=name,
+                who=_who(lang, b),
+                lines=tuple(lines),
+                basis=sources.refs(lang, citations),
+            )
+        )
+    return out
+
+
+def render(decision: Decision, lang: Lang) -> str:
+    """The decision as text in one language (see :meth:`Decision.to_text`)."""
+    w = _W[lang]
+    sources = Sources()
+    s = decision.stamp
+    period = s.period
+    lines = [
+        w["title"],
+        f"{w['household']}{w['colon']}{_household(decision)}",
+        f"{w['period']}{w['colon']}{_months(lang, period.first_month, period.last_month)}",
+        f"{w['policy']}{w['colon']}{s.policy_id} {s.policy_version}"
+        + (f"（sha256:{s.short_hash}），" if lang == "zh" else f" (sha256:{s.short_hash}), ")
+        + f"fpcore {s.fpcore_version}",
+    ]
+    total = ZERO
+    for n, block in enumerate(benefit_blocks(decision, lang, sources), start=1):
+        lines.append(
+            f"{_heading_number(lang, n)}{block.name}（{block.who}）"
+            if lang == "zh"
+            else f"{_heading_number(lang, n)} {block.name} ({block.who})"
+        )
+        for line in block.lines:
+            lines.append(f"  {line.when}{w['colon']}{line.what}{w['end']}{line.refs}")
+            lines.extend(f"    {w['checked']}{w['colon']}{c}" for c in line.checked)
+        basis = f"{w['sep']}{w['basis']}{block.basis}" if block.basis else ""
+        lines.append(f"  {w['subtotal'].format(total=_yuan(lang, block.spans.total))}{basis}")
+        total += block.spans.total
     if not decision.spans:
         lines.append(w["none"])
     lines.append(w["total"].format(total=_yuan(lang, total)))
@@ -406,9 +470,7 @@ def render(decision: Decision, lang: Lang) -> str:
             lines.append(f"  {st.benefit} {st.beneficiary_id}{w['colon']}{values}")
     if sources.numbers:
         lines.append(w["sources"])
-        for c, n in sources.numbers.items():
-            mark = f"〔{n}〕" if lang == "zh" else f"[{n}] "
-            lines.append(f"  {mark}{_citation(lang, c)}")
+        lines.extend(f"  {mark}{text}" for mark, text in sources.listed(lang))
     return "\n".join(lines)
 
 

@@ -5,6 +5,8 @@
   -> county bureau review (县局审核) -> city approval (市审批) -> public notice (公示)
   -> granted; each step returns a new immutable value with one more audit event.
 - :func:`public_notice`: the notice of approved applications, names and IDs masked.
+- :func:`decision_notice_html`: the notice of a decision to a household (核定通知书),
+  printable HTML in Chinese, names and IDs masked.
 - :func:`apply_for_certificate`: the certificate desk (生育服务手册, 生育证,
   独生子女父母光荣证), always free of charge.
 - :func:`payment_register`: cash payment registers (现金发放花名册) by township and
@@ -31,6 +33,7 @@ from fpcore.workflows._certificates import (
     apply_for_certificate,
 )
 from fpcore.workflows._csv import csv_cell, csv_text
+from fpcore.workflows._decision_notice import decision_notice_html
 from fpcore.workflows._deposits import DepositEntry, DepositLedger, RefundCheck
 from fpcore.workflows._evaluation import (
     DEFAULT_POINTS,
@@ -130,6 +133,7 @@ __all__ = [
     "compare_poor_votes",
     "csv_cell",
     "csv_text",
+    "decision_notice_html",
     "dumps_applications",
     "entitled_amount",
     "evaluate_staff",
