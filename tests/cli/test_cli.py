@@ -43,6 +43,27 @@ def test_demo_shows_the_sample_household_masked() -> None:
     assert resident_id not in result.output
 
 
+def test_the_demo_and_evaluate_name_benefits_not_rules() -> None:
+    """One row per benefit and beneficiary, by the benefit's name, with why not in words
+    (issue 11): no rule ids (OCR, RA, SA), no condition codes."""
+    wide = {"COLUMNS": "240"}
+    demo = runner.invoke(app, ["demo", "--households", "0"], env=wide)
+    assert demo.exit_code == 0, demo.output
+    example = str(Path(__file__).parents[2] / "examples" / "household.json")
+    shown = runner.invoke(app, ["evaluate", example, "--period", "2017"], env=wide)
+    assert shown.exit_code == 0, shown.output
+    for output in (demo.output, shown.output):
+        assert "Only-child parents' reward" in output
+        assert "Special assistance for family-planning households" in output
+        for word in ("OCR", "RA", "SA", "only_child_reward", "CHILD_NOT_PAST_18"):
+            assert word not in output.split(), word
+        assert "the only child has passed the month of the 18th birthday" in output
+    zh = runner.invoke(app, ["evaluate", example, "--period", "2017", "--lang", "zh"], env=wide)
+    assert "独生子女父母奖励费" in zh.output
+    assert "男方" in zh.output
+    assert "独生子女已满十八周岁" in zh.output
+
+
 def test_validate_ok_and_invalid(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(dumps(sample_household()), encoding="utf-8")

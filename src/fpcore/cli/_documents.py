@@ -16,8 +16,10 @@ from fpcore.cli._text import plain
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from fpcore.model import Household
+    from fpcore.rules import Decision
 
 
 def read_household(path: Path | str) -> Household:
@@ -190,32 +192,43 @@ def demo(
         show_county(out, policy_id, households, year)
 
 
-def _show_entitlements(out: Console, household: Household, policy_id: str) -> None:
-    """What the household is entitled to under a policy, over a few telling periods."""
+def spans_table(decision: Decision, lang: str, period: str | None = None) -> Table:
+    """A decision as a table: one row per benefit and beneficiary, by the benefit's name,
+    with the months paid, the total and why the last unpaid months are not paid."""
     from rich.table import Table
 
+    from fpcore.rules._text import Lang, benefit_name, role_name, span_reason
+
+    chosen: Lang = "zh" if lang == "zh" else "en"
+    heads = ("benefit", "beneficiary", "months paid", "total", "why not (last unpaid months)")
+    if chosen == "zh":
+        heads = ("待遇", "对象", "发放月数", "金额（元）", "不予发放的理由（最后一段）")
+    table = Table(*(("period",) if period is not None else ()), *heads)
+    for b in decision.spans:
+        unpaid = [s for s in b.spans if not s.paid]
+        why = ""
+        if unpaid:
+            last = unpaid[-1]
+            when = str(last.first) if last.first == last.last else f"{last.first}..{last.last}"
+            why = f"{when}: {span_reason(decision, b.benefit, last, chosen)}"
+        table.add_row(
+            *((period,) if period is not None else ()),
+            benefit_name(decision, b.benefit, chosen),
+            plain(b.household_id if b.entity == "household" else role_name(b, chosen)),
+            str(sum(s.months for s in b.spans if s.paid)),
+            str(b.total),
+            plain(why),
+        )
+    return table
+
+
+def _show_entitlements(out: Console, household: Household, policy_id: str) -> None:
+    """What the household is entitled to under a policy, over a few telling periods."""
     from fpcore.periods import parse_period
     from fpcore.policies import get
 
     policy = get(policy_id)
     out.print(f"[bold]Entitlements under policy {policy.id}[/] {policy.version}")
-    table = Table("period", "benefit", "beneficiary", "months", "total", "why not (last month)")
     for text in ("2004Q2", "2008", "2017", "2030"):
-        period = parse_period(text)
-        decision = policy.evaluate(household, period, explain=True)
-        for entitlement in decision.entitlements:
-            table.add_row(
-                text,
-                entitlement.benefit,
-                plain(entitlement.beneficiary_id),
-                str(entitlement.months),
-                str(entitlement.total),
-                "",
-            )
-        last = period.last_month
-        for trace in decision.explanations:
-            if trace.month == last and not trace.applied:
-                why_not = ", ".join(trace.failed) if trace.in_force else "not in force"
-                beneficiary = plain(trace.beneficiary_id)
-                table.add_row(text, trace.rule_id, beneficiary, "0", "0.00", why_not)
-    out.print(table)
+        decision = policy.evaluate(household, parse_period(text))
+        out.print(spans_table(decision, "en", text))

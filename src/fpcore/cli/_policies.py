@@ -70,19 +70,12 @@ def evaluate(
         typer.echo(decision.to_text(lang.value))
         return
     from rich.console import Console
-    from rich.table import Table
+
+    from fpcore.cli._documents import spans_table
 
     out = Console(highlight=False)
-    table = Table("benefit", "beneficiary", "months", "total")
-    for entitlement in decision.entitlements:
-        table.add_row(
-            entitlement.benefit,
-            plain(entitlement.beneficiary_id),
-            str(entitlement.months),
-            str(entitlement.total),
-        )
     out.print(f"[bold]{chosen.id}[/] {chosen.version}, period {period}: total {decision.total()}")
-    out.print(table)
+    out.print(spans_table(decision, lang.value))
 
 
 @app.command()

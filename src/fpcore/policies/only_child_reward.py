@@ -108,6 +108,8 @@ a child born after the only child's death is a second child)."""
 
 _CERTIFICATE_HELD = Condition(
     code="HONOUR_CERTIFICATE_HELD",
+    evidence_zh="《独生子女父母光荣证》",
+    evidence_en="the only-child parents' honour certificate",
     missing_zh="未持有《独生子女父母光荣证》（未领取或已收回）",
     missing_en="the couple does not hold the only-child parents' honour certificate this "
     "month (not issued, or returned)",
@@ -118,6 +120,9 @@ _CERTIFICATE_HELD = Condition(
 )
 _ONLY_CHILD = Condition(
     code="ONLY_CHILD_LIVING",
+    evidence_zh="户口簿及子女的出生医学证明（或收养登记证）",
+    evidence_en="the household register and the children's birth certificates (or adoption"
+    " registration)",
     missing_zh="不是终身只生育（收养）一个子女，或者子女已不在世",
     missing_en="the couple has not had exactly one child for life, or the child is no longer alive",
     test=(living_children == 1) & ONE_CHILD_FOR_LIFE,
@@ -127,6 +132,8 @@ _ONLY_CHILD = Condition(
 _CUTOFF = param("only_child_reward.certificate_cutoff", "date")
 _ONE_CHILD_PERIOD = Condition(
     code="CHILD_BORN_IN_ONE_CHILD_PERIOD",
+    evidence_zh="独生子女的出生医学证明或户口簿",
+    evidence_en="the only child's birth certificate or household register entry",
     missing_zh="独生子女出生于国家提倡一对夫妻生育一个子女期间结束之后",
     missing_en="the only child was born after the one-child period ended (2016-01-01)",
     test=where(
@@ -140,6 +147,8 @@ _ONE_CHILD_PERIOD = Condition(
 )
 _UNDER_18 = Condition(
     code="CHILD_NOT_PAST_18",
+    evidence_zh="独生子女的出生医学证明或户口簿",
+    evidence_en="the only child's birth certificate or household register entry",
     missing_zh="独生子女已满十八周岁",
     missing_en="the only child has passed the month of the 18th birthday",
     test=where(
@@ -152,6 +161,8 @@ _UNDER_18 = Condition(
 )
 _PARENT_ALIVE = Condition(
     code="PARENT_ALIVE",
+    evidence_zh="户口簿或死亡证明",
+    evidence_en="the household register or a death certificate",
     missing_zh="父母双方均已亡故",
     missing_en="both parents have died",
     test=living_parents >= 1,

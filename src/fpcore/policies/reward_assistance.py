@@ -116,6 +116,8 @@ def _children(own: Expr, couple: Expr) -> Expr:
 
 _AGED_60 = Condition(
     code="AGED_60",
+    evidence_zh="本人的居民身份证（无身份证的，户口簿）",
+    evidence_en="the person's resident ID card (the household register without one)",
     missing_zh="本人未满60周岁",
     missing_en="not yet 60 years old",
     test=where(
@@ -138,6 +140,8 @@ _EVER = _children(own_children_ever, children_ever)
 _CONDITIONS = (
     Condition(
         code="ALIVE",
+        evidence_zh="户口簿或死亡证明",
+        evidence_en="the household register or a death certificate",
         missing_zh="本人已亡故",
         missing_en="has died",
         test=alive,
@@ -146,6 +150,8 @@ _CONDITIONS = (
     ),
     Condition(
         code="BORN_FROM_1933",
+        evidence_zh="本人的居民身份证（无身份证的，户口簿）",
+        evidence_en="the person's resident ID card (the household register without one)",
         missing_zh="本人1933年1月1日以前出生",
         missing_en="born before 1 January 1933",
         test=birth_date >= param("reward_assistance.born_from", "date"),
@@ -155,6 +161,8 @@ _CONDITIONS = (
     _AGED_60,
     Condition(
         code="RURAL_COUPLE",
+        evidence_zh="本人及配偶的户口簿",
+        evidence_en="the household registers of the person and the spouse",
         missing_zh="本人或配偶当月不是农业户口",
         missing_en="the person or the spouse does not hold a rural hukou this month",
         test=PARENTS_RURAL,
@@ -163,6 +171,8 @@ _CONDITIONS = (
     ),
     Condition(
         code="NO_OUT_OF_POLICY_BIRTH_1973_2001",
+        evidence_zh="村（居）民委员会出具的生育情况证明",
+        evidence_en="the village committee's statement of the births",
         missing_zh="1973年至2001年间有违反计划生育法律法规和政策规定生育的情形",
         missing_en="had a birth outside the family-planning rules between 1973 and 2001",
         test=_children(own_out_of_policy_births_1973_2001, out_of_policy_births_1973_2001) == 0,
@@ -173,6 +183,8 @@ _CONDITIONS = (
     ),
     Condition(
         code="NO_OUT_OF_POLICY_BIRTH_SINCE_1973",
+        evidence_zh="村（居）民委员会出具的生育情况证明",
+        evidence_en="the village committee's statement of the births",
         missing_zh="1973年以来有违反计划生育法律法规和政策规定生育的情形",
         missing_en="had a birth outside the family-planning rules since 1973",
         test=_children(own_out_of_policy_births_since_1973, out_of_policy_births_since_1973) == 0,
@@ -183,6 +195,8 @@ _CONDITIONS = (
     ),
     Condition(
         code="ONE_CHILD_TWO_GIRLS_OR_NONE_LEFT",
+        evidence_zh="户口簿及子女的出生医学证明或死亡证明",
+        evidence_en="the household register and the children's birth or death certificates",
         missing_zh="现存子女不是一个，也不是两个女孩，且并非子女死亡现无子女",
         missing_en="has living children other than one child or two girls",
         test=any_of(

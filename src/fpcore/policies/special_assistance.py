@@ -114,6 +114,8 @@ RULE = Rule(
     conditions=(
         Condition(
             code="ALIVE",
+            evidence_zh="户口簿或死亡证明",
+            evidence_en="the household register or a death certificate",
             missing_zh="本人已亡故",
             missing_en="has died",
             test=alive,
@@ -122,6 +124,8 @@ RULE = Rule(
         ),
         Condition(
             code="PARENTS_BORN_FROM_1933",
+            evidence_zh="夫妻双方的居民身份证（无身份证的，户口簿）",
+            evidence_en="both spouses' resident ID cards (the household register without one)",
             missing_zh="夫妻一方1933年1月1日以前出生",
             missing_en="one of the couple was born before 1 January 1933",
             test=earliest_parent_birth >= param("special_assistance.born_from", "date"),
@@ -130,6 +134,8 @@ RULE = Rule(
         ),
         Condition(
             code="WOMAN_AGED_49",
+            evidence_zh="女方的居民身份证（无身份证的，户口簿）",
+            evidence_en="the woman's resident ID card (the household register without one)",
             missing_zh="女方未满49周岁（单亲或配偶亡故的，本人未满49周岁）",
             missing_en="the woman is not yet 49 (a single or widowed parent: not yet 49 themself)",
             test=where(
@@ -143,6 +149,9 @@ RULE = Rule(
         ),
         Condition(
             code="ONE_CHILD",
+            evidence_zh="户口簿及子女的出生医学证明（或收养登记证）",
+            evidence_en="the household register and the children's birth certificates (or"
+            " adoption registration)",
             missing_zh="生育或合法收养的子女不止一个",
             missing_en="has had or adopted more than one child",
             test=(own_children_ever >= 1)
@@ -155,6 +164,9 @@ RULE = Rule(
         ),
         Condition(
             code="CHILD_DECEASED_OR_DISABLED",
+            evidence_zh="独生子女的死亡证明，或伤残等级为三级以上的《中华人民共和国残疾人证》",
+            evidence_en="the only child's death certificate, or the disability certificate of the"
+            " China Disabled Persons' Federation at grade 1 to 3",
             missing_zh="尚有存活子女，且独生子女未被认定为三级以上伤残",
             missing_en="a child is alive and the only child is not certified disabled "
             "(grade 1 to 3)",
@@ -164,6 +176,8 @@ RULE = Rule(
         ),
         Condition(
             code="ELIGIBILITY_CONFIRMED",
+            evidence_zh="县人口和计划生育局对扶助资格的确认",
+            evidence_en="the county bureau's confirmation of eligibility",
             missing_zh="女方已超过49周岁，扶助资格尚未确认",
             missing_en="the woman was already past 49 and eligibility has not been confirmed yet",
             test=where(

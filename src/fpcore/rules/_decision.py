@@ -351,9 +351,8 @@ class Decision:
                 "evaluate with explain=True"
             )
         found = [t for t in self.explanations if name in (t.rule_id, t.benefit)]
-        if not found:
-            known = {t.benefit for t in self.explanations} | {t.rule_id for t in self.explanations}
-            raise UnknownName("benefit or rule", name, known)
+        if not found:  # named by benefit (a rule id is also accepted, but not offered)
+            raise UnknownName("benefit", name, {t.benefit for t in self.explanations})
         return found
 
     def why_not(self, name: str) -> dict[tuple[Id, Month], tuple[str, ...]]:

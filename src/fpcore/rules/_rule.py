@@ -26,8 +26,9 @@ class Condition:
     ``code`` names the requirement (``AGE_60_OR_OVER``); a decision lists the codes
     of the conditions that failed ("why not"). ``en``/``zh`` word the requirement,
     ``missing_en``/``missing_zh`` what is missing when it fails ("独生子女已满十八周岁"),
-    as a decision's text says it; these two are wording, outside the policy's content
-    hash. ``only_when`` makes the condition part
+    as a decision's text says it, and ``evidence_en``/``evidence_zh`` the document
+    that settles it when a value is missing ("《独生子女父母光荣证》"); these four are
+    wording, outside the policy's content hash. ``only_when`` makes the condition part
     of the rule only under a setting's value (``{"setting_name": "value"}``), so that a
     reading chosen by a setting is worded and cited as what it is.
 
@@ -44,6 +45,8 @@ class Condition:
     zh: str = ""
     missing_en: str = ""
     missing_zh: str = ""
+    evidence_en: str = ""
+    evidence_zh: str = ""
     only_when: Mapping[str, str] = attrs.field(factory=dict, converter=_settings_dict)
     citation: Citation | None = None
 

@@ -74,11 +74,16 @@ class Glossary:
 def _reason(code: str, condition: Condition) -> Reason:
     zh = _zh(condition.zh or code)
     en = condition.en or code
+    evidence_zh = _zh(condition.evidence_zh)
     return Reason(
         zh=_zh(condition.missing_zh) or f"不符合“{zh}”的条件",
         en=condition.missing_en or f"the requirement '{en}' is not met",
-        unknown_zh=f"无法确认是否符合“{zh}”的条件（缺少所需信息）",
-        unknown_en=f"cannot tell whether this holds: {en} (information missing)",
+        unknown_zh=f"无法确认是否符合“{zh}”的条件，需提供{evidence_zh}"
+        if evidence_zh
+        else f"无法确认是否符合“{zh}”的条件（缺少所需信息）",
+        unknown_en=f"cannot tell whether this holds: {en} ({condition.evidence_en} would settle it)"
+        if condition.evidence_en
+        else f"cannot tell whether this holds: {en} (information missing)",
         citation=condition.citation,
     )
 
@@ -300,6 +305,12 @@ _W = {
 }
 
 
+def role_name(b: BenefitSpans, lang: Lang) -> str:
+    """A person beneficiary as a clerk names them: 女方 / 男方 (the mother / the
+    father), or by id."""
+    return _who(lang, attrs.evolve(b, entity="person"))
+
+
 def _who(lang: Lang, b: BenefitSpans) -> str:
     if b.entity == "household":
         return _W[lang]["the_household"]
@@ -431,6 +442,45 @@ def benefit_blocks(
             )
         )
     return out
+
+
+def benefit_name(decision: Decision, benefit: str, lang: Lang) -> str:
+    """A benefit's name in one language, from the policy that made the decision (its
+    key when the policy is not loaded here).
+
+    Example:
+        >>> import fpcore.policies as policies
+        >>> from fpcore.model import sample_household
+        >>> from fpcore.periods import Year
+        >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+        >>> benefit_name(d, "reward_assistance", "zh")
+        '农村部分计划生育家庭奖励扶助'
+    """
+    glossary = glossary_of(decision)
+    names = glossary.benefits.get(benefit) if glossary else None
+    if names:
+        return names[0] if lang == "zh" else names[1]
+    for t in decision.explanations:
+        if t.benefit == benefit:
+            return t.title_zh if lang == "zh" else t.title_en
+    return benefit
+
+
+def span_reason(decision: Decision, benefit: str, span: Span, lang: Lang) -> str:
+    """Why an unpaid span is not paid, in words ("" for a paid one).
+
+    Example:
+        >>> import fpcore.policies as policies
+        >>> from fpcore.model import sample_household
+        >>> from fpcore.periods import Year
+        >>> d = policies.get("county").evaluate(sample_household(), Year(2008))
+        >>> (span,) = d.spans_of("reward_assistance", "father")
+        >>> span_reason(d, "reward_assistance", span, "en")
+        'not yet 60 years old'
+    """
+    if span.paid:
+        return ""
+    return _why(lang, glossary_of(decision), benefit, span)
 
 
 def render(decision: Decision, lang: Lang) -> str:
