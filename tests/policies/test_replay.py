@@ -8,17 +8,35 @@ from pathlib import Path
 import attrs
 import pendulum
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import fpcore.policies as policies
 from fpcore.errors import UnknownName
 from fpcore.model import Household, sample_household
 from fpcore.money import Money
-from fpcore.periods import Year
+from fpcore.periods import Period, Year
 from fpcore.rules import Citation, Decision
 from fpcore.rules._decision import input_hash
-from fpcore.serialization import loads, loads_household, to_document
+from fpcore.serialization import dumps, loads, loads_household, to_document
+from fpcore.testing import strategies as fst
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "household.json"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fst.households(), fst.periods(min_year=2000, max_year=2030), st.booleans())
+def test_the_record_is_byte_identical_for_the_same_input(
+    household: Household, period: Period, explain: bool
+) -> None:
+    if period.month_count > 24:
+        period = period.first_month
+    county = policies.get("county")
+    text = county.evaluate(household, period, explain=explain).to_json()
+    # a copy of the input, read back from its document: the same record, byte for byte
+    again = loads(dumps(household), Household)
+    assert county.evaluate(again, period, explain=explain).to_json() == text
+    assert Decision.from_json(text).to_json() == text
 
 
 @pytest.mark.parametrize("explain", [False, True])
