@@ -373,6 +373,7 @@ class SpanLine:
     refs: str
     monthly: Money | None
     total: Money
+    unknown: bool = False
     checked: tuple[str, ...] = ()
 
 
@@ -428,6 +429,7 @@ def benefit_blocks(
                     refs=refs,
                     monthly=span.monthly,
                     total=span.total,
+                    unknown=bool(span.unknown),
                     checked=tuple(lines_checked),
                 )
             )

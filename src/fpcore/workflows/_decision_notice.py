@@ -9,7 +9,7 @@ import pendulum
 from fpcore.model import County, Household, mask_name, mask_resident_id
 from fpcore.money import ZERO
 from fpcore.rules import Decision
-from fpcore.rules._text import BenefitBlock, Sources, benefit_blocks
+from fpcore.rules._text import BenefitBlock, Sources, SpanLine, benefit_blocks
 from fpcore.workflows._notice import DEFAULT_CONTACT, place_names
 
 __all__ = ["decision_notice_html"]
@@ -52,6 +52,12 @@ def _masked_parents(household: Household) -> dict[str, tuple[str, str]]:
             full += f"（身份证号{mask_resident_id(parent.resident_id)}）"
         found[person_role(parent)] = (name, full)
     return found
+
+
+def _outcome(line: SpanLine) -> str:
+    if line.monthly is not None:
+        return "按月发放"
+    return "暂不能核定" if line.unknown else "不予发放"
 
 
 def _who(block: BenefitBlock, parents: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -116,8 +122,8 @@ def decision_notice_html(
             rows.append(
                 "<tr>"
                 f"<td>{esc(block.name)}</td><td>{esc(who_in_full)}</td><td>{esc(line.when)}</td>"
-                f"<td>{'按月发放' if line.monthly is not None else '不予发放'}</td>"
-                f'<td class="amount">{esc(str(line.monthly or ""))}</td>'
+                f"<td>{_outcome(line)}</td>"
+                f'<td class="amount">{"" if line.monthly is None else line.monthly}</td>'
                 f'<td class="amount">{esc(str(line.total))}</td>'
                 "</tr>"
             )
@@ -154,7 +160,7 @@ def decision_notice_html(
         f"<p>以上合计：{esc(str(total))}元。</p>",
     ]
     if refusals:
-        parts.append(f"<h2>不予发放的理由</h2><ol>{''.join(refusals)}</ol>")
+        parts.append(f"<h2>不予发放（暂不能核定）的理由</h2><ol>{''.join(refusals)}</ol>")
     if sources.numbers:
         listed = "".join(f"<li>{esc(mark)}{esc(text)}</li>" for mark, text in sources.listed("zh"))
         parts.append(f'<h2>依据文件</h2><ul class="sources">{listed}</ul>')
