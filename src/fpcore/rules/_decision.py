@@ -258,14 +258,31 @@ def _hash_of(household: object, document_of: Callable[[Any], object]) -> str | N
     return found
 
 
+_STAMPS: dict[tuple[int, str], tuple[Stamp, Stamp]] = {}
+
+
 def recorded_input(
     decision: Decision, household: object, document_of: Callable[[Any], object]
 ) -> Decision:
-    """The decision with the hash of its input document in its stamp."""
+    """The decision with the hash of its input document in its stamp (the stamps made
+    are kept, so that a household evaluated again costs two look-ups)."""
     found = _hash_of(household, document_of)
-    if found is None or found == decision.stamp.input_hash:
+    stamp = decision.stamp
+    if found is None or found == stamp.input_hash:
         return decision
-    return attrs.evolve(decision, stamp=attrs.evolve(decision.stamp, input_hash=found))
+    key = (id(stamp), found)
+    kept = _STAMPS.get(key)
+    if kept is None or kept[0] is not stamp:
+        if len(_STAMPS) >= _MAX_INPUT_HASHES:
+            _STAMPS.clear()
+        kept = _STAMPS[key] = (stamp, attrs.evolve(stamp, input_hash=found))
+    return Decision(
+        stamp=kept[1],
+        entitlements=decision.entitlements,
+        statuses=decision.statuses,
+        explanations=decision.explanations,
+        spans=decision.spans,
+    )
 
 
 def _spans_text(spans: tuple[Span, ...]) -> str:
