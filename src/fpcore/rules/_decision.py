@@ -285,10 +285,18 @@ def recorded_input(
     )
 
 
-def _spans_text(spans: tuple[Span, ...]) -> str:
+def _spans_text(decision: Decision, benefit: str, spans: tuple[Span, ...]) -> str:
+    """Spans in short: the monthly amount, or why not in words (codes when the
+    policy's words are not at hand)."""
+    from fpcore.rules._text import span_reason
+
     parts = []
     for s in spans:
-        what = str(s.monthly) if s.monthly is not None else "/".join(s.failed)
+        what = (
+            str(s.monthly)
+            if s.monthly is not None
+            else "not paid: " + (span_reason(decision, benefit, s, "en") or "/".join(s.failed))
+        )
         when = str(s.first) if s.first == s.last else f"{s.first}..{s.last}"
         parts.append(f"{when} {what}")
     return ", ".join(parts) or "nothing"
@@ -498,8 +506,9 @@ class Decision:
                 total_old = sum((s.total for s in old), ZERO)
                 total_new = sum((s.total for s in new), ZERO)
                 differences.append(
-                    f"{benefit} for {who}: recorded {total_old} ({_spans_text(old)}), "
-                    f"now {total_new} ({_spans_text(new)})"
+                    f"{benefit} for {who}: recorded {total_old} "
+                    f"({_spans_text(self, benefit, old)}), "
+                    f"now {total_new} ({_spans_text(again, benefit, new)})"
                 )
         if not differences:
             differences.append("the entitlements and their reasons are the same")
