@@ -31,7 +31,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("whatif") / "out"
     done = fpcore(
         "whatif", "--reform", str(REFORM), "--years", "2016..2019", "--by",
-        "township,payer", "--out", str(out), "--households", "1500",
+        "township,payer", "--out", str(out), "--scale", "0.01",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return out, done.stdout
@@ -92,7 +92,7 @@ def test_whatif_errors_are_clear(tmp_path: Path, args: list[str], code: int, mes
     for i in range(0, len(args), 2):
         options[args[i]] = args[i + 1]
     flat = [part for pair in options.items() for part in pair]
-    done = fpcore("whatif", *flat, "--households", "200")
+    done = fpcore("whatif", *flat, "--scale", "0.001")
     assert done.returncode == code, done.stderr
     assert message in done.stderr
 

@@ -161,10 +161,16 @@ def whatif(
             metavar="GROUPS",
         ),
     ] = "township,payer",
-    households: Annotated[
-        int, typer.Option(help="households of the synthetic county", min=1, max=2_000_000)
-    ] = 168_000,
-    seed: Annotated[int, typer.Option(help="the synthetic county's seed")] = 2008,
+    scale: Annotated[
+        float,
+        typer.Option(
+            help="a fraction of the calibrated county's households (0.1: a tenth, for a "
+            "quick look)",
+            min=0.0001,
+            max=10,
+        ),
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="the county's seed")] = 2008,
     projection_seed: Annotated[int, typer.Option(help="the projection's seed")] = 1,
     uprate: Annotated[
         str | None,
@@ -177,14 +183,15 @@ def whatif(
     no_charts: Annotated[bool, typer.Option("--no-charts", help="write no PNG charts")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="errors as JSON on stderr")] = False,
 ) -> None:
-    """Compare a reform with a base policy over years on the synthetic county.
+    """Compare a reform with a base policy over years on the calibrated county.
 
-    The county (--households, --seed) is drawn as of 2008-12-31 and projected year by
-    year to the last year (fpcore.projection: deaths, births under the law in force,
-    hukou changes); each year is evaluated under both policies. DIR gets the tables as
-    CSV, Parquet and one Excel workbook (budget by year, by payer, by township, the
-    --by table, every gainer and loser with the reason, the assumptions), PNG charts in
-    DIR/charts, and ASSUMPTIONS.txt. A progress bar goes to stderr; a summary to stdout.
+    The county calibrated to the report (fpcore.synth.calibrated_county; --scale,
+    --seed) is drawn as of 2008-12-31 and projected year by year to the last year
+    (fpcore.projection: deaths, births under the law in force, hukou changes); each
+    year is evaluated under both policies. DIR gets the tables as CSV, Parquet and one
+    Excel workbook (budget by year, by payer, by township, the --by table, every gainer
+    and loser with the reason, the assumptions), PNG charts in DIR/charts, and
+    ASSUMPTIONS.txt. A progress bar goes to stderr; a summary to stdout.
     """
     chosen_years = parse_years(years)
     groups = parse_by(by)
@@ -211,7 +218,7 @@ def whatif(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fpcore.synth import synthetic_county
+    from fpcore.synth import calibrated_county
 
     console = Console(stderr=True)
     with Progress(
@@ -223,7 +230,7 @@ def whatif(
         transient=False,  # on a terminal the bar stays; in a log, its last state
     ) as progress:
         task = progress.add_task("drawing the county", total=len(chosen_years) + 2)
-        county = synthetic_county(households=households, seed=seed)
+        county = calibrated_county(seed=seed, scale=scale)
         progress.update(task, advance=1, description=f"projecting to {chosen_years[-1]}")
         tables: Any
         if chosen_years[-1] > county.on.year:
@@ -264,7 +271,8 @@ def whatif(
     lines = [f"- {a}" for a in unique]
     (out / "ASSUMPTIONS.txt").write_text(
         f"fpcore whatif: {reform_policy.id} against {base_policy.id}, {chosen_years[0]}-"
-        f"{chosen_years[-1]}, synthetic county of {households:,} households (seed {seed}), "
+        f"{chosen_years[-1]}, the calibrated county at scale {scale} ({county.size:,} "
+        f"households, seed {seed}), "
         f"projection seed {projection_seed}\n\nThe figures rest on these assumptions:\n"
         + "\n".join(lines)
         + "\n",
