@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 
 import fpcore.policies as policies
@@ -73,9 +74,34 @@ def test_a_failed_condition_reads_as_what_is_missing() -> None:
     assert "= false" not in text
 
 
-def test_an_unknown_value_names_the_document_that_settles_it() -> None:
+def test_a_healthy_only_child_is_a_refusal_not_an_unknown() -> None:
+    """No disability certificate in force is a known "not disabled" (the law asks for a
+    certificate), so special assistance is refused, not left undecided."""
     decision = policies.get("county").evaluate(sample_household(), Year(2030))
-    assert any(s.unknown for b in decision.spans for s in b.spans)
+    special = [b for b in decision.spans if b.benefit == "special_assistance"]
+    assert special
+    for found in special:
+        assert [(s.failed, s.unknown) for s in found.spans] == [
+            (("CHILD_DECEASED_OR_DISABLED",), ())
+        ]
+    assert "尚有存活子女，且独生子女未被认定为三级以上伤残" in decision.to_text("zh")
+
+
+def test_an_unknown_value_names_the_document_that_settles_it() -> None:
+    # The catalogue's facts are known for every household the model holds; an unknown
+    # value reaches the text from a decision record (or a policy with facts that may be
+    # missing): set one on the special-assistance spans.
+    decision = policies.get("county").evaluate(sample_household(), Year(2030))
+    code = "CHILD_DECEASED_OR_DISABLED"
+    decision = attrs.evolve(
+        decision,
+        spans=tuple(
+            attrs.evolve(b, spans=tuple(attrs.evolve(s, unknown=(code,)) for s in b.spans))
+            if b.benefit == "special_assistance"
+            else b
+            for b in decision.spans
+        ),
+    )
     zh = decision.to_text("zh")
     assert "暂不能核定，因无法确认是否符合“现无存活子女或独生子女伤残（三级以上）”的条件，" in zh
     assert "需提供独生子女的死亡证明，或伤残等级为三级以上的《中华人民共和国残疾人证》。" in zh

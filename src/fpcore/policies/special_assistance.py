@@ -89,7 +89,11 @@ CONFIRMATION = Setting(
 )
 
 _LIVING = own_living_children
-_DISABLED = own_child_disability_grade <= param("special_assistance.max_disability_grade", "int")
+# no certificate in force is a known "not disabled" (the law asks for a certificate:
+# 被依法鉴定为残疾), not an unknown grade
+_DISABLED = ~own_child_disability_grade.is_missing() & (
+    own_child_disability_grade <= param("special_assistance.max_disability_grade", "int")
+)
 # the month the current qualifying spell began: the last own child's death, or the issue
 # of the disability certificate in force (a reissue or regrade is a new start)
 _QUALIFYING_SINCE = where(_LIVING == 0, own_last_child_death, own_child_disabled_since)
