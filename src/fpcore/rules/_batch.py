@@ -23,16 +23,13 @@ from fpcore.periods import Month, Period
 from fpcore.rules import _intervals
 from fpcore.rules._columnar import _DTYPES, _VARIES, _Env, _hoistable, _lit, to_polars
 from fpcore.rules._expr import (
-    Arith,
-    BoolOp,
     Compare,
     Const,
     Expr,
-    Extreme,
-    IsMissing,
     Not,
     SettingRef,
     Where,
+    rebuilt,
 )
 from fpcore.rules._facts import Fact
 from fpcore.rules._population import (
@@ -95,20 +92,7 @@ def _pruned(node: Expr, settings: Mapping[str, str]) -> Expr:
     pruned = tuple(_pruned(child, settings) for child in children)
     if all(a is b for a, b in zip(pruned, children, strict=True)):
         return node
-    return _rebuilt(node, pruned)
-
-
-def _rebuilt(node: Expr, children: tuple[Expr, ...]) -> Expr:
-    """``node`` with new children, in the order ``children()`` gives them."""
-    if isinstance(node, Where):
-        return attrs.evolve(node, cond=children[0], then=children[1], otherwise=children[2])
-    if isinstance(node, BoolOp | Extreme):
-        return attrs.evolve(node, items=children)
-    if isinstance(node, Not | IsMissing):
-        return attrs.evolve(node, item=children[0])
-    if isinstance(node, Compare | Arith):
-        return attrs.evolve(node, left=children[0], right=children[1])
-    raise TypeError(f"cannot rebuild {node!r}")  # pragma: no cover - every node with children
+    return rebuilt(node, pruned)
 
 
 def _setting_constant(node: Expr, settings: Mapping[str, str]) -> object:

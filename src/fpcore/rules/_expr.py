@@ -478,3 +478,23 @@ def minimum(*items: ExprLike) -> Expr:
 def maximum(*items: ExprLike) -> Expr:
     """The largest of the values (missing values ignored)."""
     return _extreme("max", items)
+
+
+def rebuilt(node: Expr, children: tuple[Expr, ...]) -> Expr:
+    """``node`` with new children, in the order ``children()`` gives them (for passes that
+    rewrite a tree: settings folded, parameters renamed).
+
+    Example:
+        >>> tree = const(1) + const(2)
+        >>> str(rebuilt(tree, (const(3), const(4))))
+        '(3 + 4)'
+    """
+    if isinstance(node, Where):
+        return attrs.evolve(node, cond=children[0], then=children[1], otherwise=children[2])
+    if isinstance(node, BoolOp | Extreme):
+        return attrs.evolve(node, items=children)
+    if isinstance(node, Not | IsMissing):
+        return attrs.evolve(node, item=children[0])
+    if isinstance(node, Compare | Arith):
+        return attrs.evolve(node, left=children[0], right=children[1])
+    raise TypeError(f"cannot rebuild {node!r}")  # pragma: no cover - every node with children

@@ -21,17 +21,11 @@ import attrs
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome, InvalidInput
 from fpcore.periods import Period
 from fpcore.rules._expr import (
-    Arith,
-    BoolOp,
-    Compare,
     Const,
     Expr,
-    Extreme,
-    IsMissing,
-    Not,
     ParamRef,
     SettingRef,
-    Where,
+    rebuilt,
 )
 from fpcore.rules._facts import Fact
 from fpcore.rules._parameters import Parameter
@@ -120,15 +114,7 @@ def _substituted(node: Expr, settings: Mapping[str, str], renamed: Mapping[str, 
     new = tuple(_substituted(c, settings, renamed) for c in children)
     if all(a is b for a, b in zip(new, children, strict=True)):
         return node
-    if isinstance(node, Where):
-        return attrs.evolve(node, cond=new[0], then=new[1], otherwise=new[2])
-    if isinstance(node, BoolOp | Extreme):
-        return attrs.evolve(node, items=new)
-    if isinstance(node, Not | IsMissing):
-        return attrs.evolve(node, item=new[0])
-    if isinstance(node, Compare | Arith):
-        return attrs.evolve(node, left=new[0], right=new[1])
-    raise TypeError(f"cannot rebuild {node!r}")  # pragma: no cover - every node with children
+    return rebuilt(node, new)
 
 
 def _own_rule(
