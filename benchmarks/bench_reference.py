@@ -16,7 +16,10 @@ same run, on a synthetic county, the benchmark:
    period in a child process each (peak RSS, ``VmHWM``, above the RSS after building
    the tables and a warm-up) and writes the table to ``docs/scaling.md``;
 4. with ``--profile``, prints where fpcore's time goes for a month and a year
-   (cProfile, grouped by function).
+   (cProfile, grouped by function);
+5. times the output stage apart, for a month and a year: from the rows paid per
+   benefit (numpy arrays, a block per range of households) to the output tables
+   (``rules._batch._tables``), with the memory its first run adds and the tables' size.
 
 Run: ``python benchmarks/bench_reference.py [--households N] [--runs R] [--year-runs R]
 [--year Y] [--scaling 50000,518000] [--profile]``. A benchmark reports; it never fails (an error
@@ -485,8 +488,57 @@ STAGES = {
     "_lookup": "hoisted household values looked up per person",
     "_entity_month": "all of a month's work on one entity table (includes the above)",
     "add": "amounts summed per row over the months (numpy)",
-    "_finish": "output tables with exact decimals",
+    "_money_table": "output tables (ids, benefit, months, fen, exact decimals)",
 }
+
+
+class _Given:
+    """Rows paid captured from an evaluation, handed to the output stage again and again."""
+
+    def __init__(self, blocks: dict[str, list[Any]]) -> None:
+        self.saved = blocks
+
+    def blocks(self) -> dict[str, list[Any]]:
+        return {benefit: list(parts) for benefit, parts in self.saved.items()}
+
+
+def output_stage(policy: Any, pop: Any, period: Any, runs: int = 7) -> dict[str, float]:
+    """The output stage of one evaluation timed apart: ms (median, min) and the MiB its
+    first run adds above the memory held before it (a lower bound: memory the evaluation
+    freed may be reused), and the output tables' own size."""
+    from fpcore.rules import _batch
+
+    captured: dict[str, Any] = {}
+    original = _batch._tables
+
+    def spy(pop: Any, totals: Any, statuses: Any, several: bool) -> Any:
+        given = {entity: _Given(t.blocks()) for entity, t in totals.items()}
+        captured.update(args=(pop, given, statuses, several))
+        return original(pop, given, statuses, several)
+
+    _batch._tables = spy  # type: ignore[assignment]
+    try:
+        policy.evaluate_table(pop, period)
+    finally:
+        _batch._tables = original
+    args = captured["args"]
+    base = _status()["VmRSS"]
+    _reset_peak()
+    tables = original(*args)
+    added = _status()["VmHWM"] - base
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        original(*args)
+        times.append(time.perf_counter() - start)
+    frames = (tables.persons, tables.households, tables.statuses)
+    return {
+        "median_ms": statistics.median(times) * 1e3,
+        "min_ms": min(times) * 1e3,
+        "added_mib": added,
+        "tables_mib": sum(f.estimated_size() for f in frames) / 2**20,
+        "rows": sum(f.height for f in frames),
+    }
 
 
 def profile(policy: Any, pop: Any, period: Any, top: int = 12) -> None:
@@ -596,6 +648,13 @@ def main() -> None:
                 line += f"  fpcore / numpy {median / t_ref:5.2f}x (mins {best / best_ref:5.2f}x)"
             print(line)
         t_kept = statistics.median(times["fpcore (kept)"])
+        stage = output_stage(policy, kept, period)
+        print(
+            f"  output stage (rows paid -> tables, {stage['rows']:,.0f} rows): median "
+            f"{stage['median_ms']:.1f} ms (min {stage['min_ms']:.1f}), "
+            f"{stage['median_ms'] / 1e3 / t_kept:.1%} of fpcore (kept); first run added "
+            f"{stage['added_mib']:.0f} MiB, tables {stage['tables_mib']:.0f} MiB"
+        )
         if period is month:
             month_times = {name: statistics.median(spent) for name, spent in times.items()}
             rate = n / t_kept

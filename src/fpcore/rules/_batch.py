@@ -40,6 +40,7 @@ from fpcore.rules._population import (
     EntitlementTables,
     Population,
     Segments,
+    yuan,
 )
 from fpcore.rules._rule import Rule
 
@@ -604,6 +605,10 @@ def _raise_checks(
         )
 
 
+_Paid = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""An entity's rows paid a benefit, their fen and their months paid (numpy arrays)."""
+
+
 class _Totals:
     """Money per benefit and entity row, summed over the months of the period."""
 
@@ -625,7 +630,7 @@ class _Totals:
             self.fen[benefit] += fen
             self.months[benefit] += fen != 0
 
-    def paid(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def paid(self) -> dict[str, _Paid]:
         """The rows paid per benefit: (rows, fen, months)."""
         out = {}
         for benefit, fen in self.fen.items():
@@ -638,25 +643,10 @@ class _Totals:
                 out[benefit] = (rows, fen.take(rows), months.take(rows))
         return out
 
-    def frame(self, ids: Mapping[str, pl.Series]) -> pl.DataFrame:
-        """One row per entity row and benefit with months paid: ids, benefit, months, fen."""
-        parts = []
-        for benefit, (rows, paid, count) in self.paid().items():
-            index = pl.Series(rows)
-            parts.append(
-                pl.DataFrame(
-                    [
-                        *(v.gather(index).cast(pl.Int64).alias(k) for k, v in ids.items()),
-                        pl.repeat(benefit, rows.size, dtype=pl.String, eager=True).alias("benefit"),
-                        pl.Series("months", count),
-                        pl.Series("fen", paid),
-                    ]
-                )
-            )
-        if not parts:
-            schema = {**dict.fromkeys(ids, pl.Int64), "benefit": pl.String}
-            return pl.DataFrame(schema={**schema, "months": pl.Int64, "fen": pl.Int64})
-        return pl.concat(parts) if len(parts) > 1 else parts[0]
+    def blocks(self) -> dict[str, list[_Paid]]:
+        """The rows paid per benefit, in blocks (here one per benefit): what
+        :func:`_tables` reads."""
+        return {benefit: [paid] for benefit, paid in self.paid().items()}
 
 
 def _household_index(pop: Population) -> np.ndarray | None:
@@ -812,23 +802,6 @@ def _lookup_households(
         .drop("__key")
         .collect()
     )
-
-
-def _yuan(fen: pl.Series) -> pl.Series:
-    """Fen as exact ``Decimal(18, 2)`` yuan."""
-    return (fen.cast(pl.Decimal(18, 2)) / 100).cast(pl.Decimal(18, 2))
-
-
-def _finish(frame: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
-    fen = frame["fen"]
-    distinct = fen.unique()
-    if distinct.len() * 8 <= fen.len():  # few amounts: convert each once (decimals are slow)
-        amount = fen.replace_strict(distinct, _yuan(distinct), return_dtype=pl.Decimal(18, 2))
-    else:
-        amount = _yuan(fen)
-    return frame.select(
-        [*ids, "benefit", "months", pl.col("fen").alias("amount_fen")]
-    ).with_columns(amount.alias("amount"))
 
 
 def _statuses_of(
@@ -998,27 +971,23 @@ def _evaluate_part(
     return _month_by_month(evaluation, pop, months, origin)
 
 
-class _Parts(_Totals):
-    """The rows paid, gathered from ranges of households evaluated apart."""
+class _Parts:
+    """The rows paid, gathered from ranges of households evaluated apart (kept as the
+    ranges gave them: the output tables are built from them once, in :func:`_tables`)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        self.parts: dict[str, list[_Paid]] = {}
 
     def extend(self, totals: _Totals, offset: int) -> None:
         """Add a range's rows paid (its rows start at ``offset``)."""
         for benefit, (rows, fen, months) in totals.paid().items():
             self.parts.setdefault(benefit, []).append((rows + offset, fen, months))
 
-    def paid(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        return {
-            benefit: (
-                np.concatenate([p[0] for p in parts]),
-                np.concatenate([p[1] for p in parts]),
-                np.concatenate([p[2] for p in parts]),
-            )
-            for benefit, parts in self.parts.items()
-        }
+    def blocks(self) -> dict[str, list[_Paid]]:
+        """The rows paid per benefit, a block per range, handed over: the gatherer is
+        empty afterwards, so that :func:`_tables` frees each block once copied."""
+        parts, self.parts = self.parts, {}
+        return parts
 
 
 def _in(rule: Rule, months: Sequence[Month]) -> bool:
@@ -1249,39 +1218,84 @@ def _replay(
 
 def _tables(
     pop: Population,
-    totals: Mapping[str, _Totals],
+    totals: Mapping[str, _Totals | _Parts],
     statuses: Sequence[pl.DataFrame],
     several: bool,
 ) -> EntitlementTables:
-    person_ids = {
-        PERSON_KEY: pop.persons[PERSON_KEY],
-        HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY],
-    }
-    status_frame = (
-        _count_statuses(pl.concat(statuses), not several)
-        if statuses
-        else pl.DataFrame(
-            schema={
-                "entity": pl.String,
-                "beneficiary_id": pl.Int64,
-                HOUSEHOLD_KEY: pl.Int64,
-                "benefit": pl.String,
-                "status": pl.String,
-                "months": pl.Int64,
-            }
-        )
-    )
+    """The output tables, from each entity's rows paid (``totals[entity].blocks()``) and
+    the status rows found (see :class:`EntitlementTables`)."""
+    persons = pop.persons
     return EntitlementTables(
-        persons=_finish(totals["person"].frame(person_ids), [PERSON_KEY, HOUSEHOLD_KEY]),
-        households=_finish(
-            totals["household"].frame({HOUSEHOLD_KEY: pop.households[HOUSEHOLD_KEY]}),
-            [HOUSEHOLD_KEY],
+        persons=_money_table(
+            totals["person"].blocks(),
+            {PERSON_KEY: persons[PERSON_KEY], HOUSEHOLD_KEY: persons[HOUSEHOLD_KEY]},
         ),
-        statuses=status_frame,
+        households=_money_table(
+            totals["household"].blocks(), {HOUSEHOLD_KEY: pop.households[HOUSEHOLD_KEY]}
+        ),
+        statuses=_count_statuses(statuses, not several),
     )
 
 
-def _count_statuses(frame: pl.DataFrame, single_month: bool) -> pl.DataFrame:
+def _money_table(blocks: dict[str, list[_Paid]], ids: Mapping[str, pl.Series]) -> pl.DataFrame:
+    """One row per entity row and benefit paid: ``ids`` (each entity row's), benefit,
+    months, amount_fen, amount.
+
+    Built once: every column is allocated at its final length and each block copied
+    into it (then dropped: ``blocks`` is emptied); ``amount`` is computed from
+    ``amount_fen`` in one pass. The columns have their types with or without rows.
+    """
+    order = [(benefit, paid) for benefit, parts in blocks.items() for paid in parts]
+    blocks.clear()
+    order.reverse()  # popped from the end: the first block first
+    total = sum(paid[0].size for _, paid in order)
+    keys = {name: column.cast(pl.Int64) for name, column in ids.items()}
+    # ids gathered by numpy into the final columns; with a missing id (not a valid
+    # register), by polars from all the rows
+    into = {
+        name: (k.to_numpy(), np.empty(total, dtype=np.int64))
+        for name, k in keys.items()
+        if not k.null_count()
+    }
+    every = np.empty(total, dtype=np.int64) if len(into) < len(keys) else None
+    months = np.empty(total, dtype=np.int64)
+    fen = np.empty(total, dtype=np.int64)
+    counts: dict[str, int] = {}
+    at = 0
+    while order:
+        benefit, (rows, paid, count) = order.pop()
+        end = at + rows.size
+        for values, out in into.values():
+            np.take(values, rows, out=out[at:end], mode="clip")  # rows are in range
+        if every is not None:
+            every[at:end] = rows
+        months[at:end] = count
+        fen[at:end] = paid
+        counts[benefit] = counts.get(benefit, 0) + rows.size
+        at = end
+    names = [pl.repeat(b, n, dtype=pl.String, eager=True) for b, n in counts.items()]
+    frame = pl.DataFrame(
+        [
+            *(
+                pl.Series(name, into[name][1])
+                if name in into
+                else keys[name].gather(pl.Series(every))
+                for name in keys
+            ),
+            (pl.concat(names) if names else pl.Series([], dtype=pl.String)).alias("benefit"),
+            pl.Series("months", months),
+            pl.Series("amount_fen", fen),
+        ]
+    )
+    return frame.with_columns(yuan("amount_fen").alias("amount"))
+
+
+def _count_statuses(frames: Sequence[pl.DataFrame], single_month: bool) -> pl.DataFrame:
+    """The status rows found (:func:`_status_frame`), with the months each held."""
+    schema = EntitlementTables.SCHEMAS["statuses"]
+    if not frames:
+        return pl.DataFrame(schema=dict(schema))
+    frame = pl.concat(frames) if len(frames) > 1 else frames[0]
     if single_month:
         return frame.with_columns(pl.lit(1, dtype=pl.Int64).alias("months"))
     return frame.group_by(["entity", "beneficiary_id", HOUSEHOLD_KEY, "benefit", "status"]).agg(
@@ -1296,5 +1310,5 @@ def _status_frame(frame: pl.DataFrame, entity: str) -> pl.DataFrame:
         pl.col(key).cast(pl.Int64).alias("beneficiary_id"),
         pl.col(HOUSEHOLD_KEY).cast(pl.Int64),
         "benefit",
-        "status",
+        pl.col("status").cast(pl.String),
     )
