@@ -17,8 +17,9 @@ Run: ``python benchmarks/bench_catalogue.py [--households N] [--runs R] [--year-
 - compare: ``fpcore.scenario.compare`` of a one-benefit reform (reward assistance at
   1,200 yuan a year from 2008) against one evaluation of the county policy on the same
   ``Population``, for the month and the year, with the benefits whose rules agree
-  evaluated once (``fpcore.rules.evaluate_tables``) and, for reference, both policies
-  evaluated in full; runs interleaved, medians and ratios.
+  evaluated once (``fpcore.rules.evaluate_combined``) and, for reference, both policies
+  evaluated in full; runs interleaved, medians and ratios; each comparison split into
+  its evaluation and its own work after it (lining up the lines, summing, the table).
 It prints medians and ratios against the targets and the OpenFisca reference; it never
 fails (an error is printed, and the exit status stays 0).
 """
@@ -125,7 +126,10 @@ def bench_example() -> None:
 
 
 def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None:
-    """compare(base, one-benefit reform) / one evaluation, shared and unshared."""
+    """compare(base, one-benefit reform) / one evaluation, shared and unshared; each
+    comparison's time split into the evaluation (``evaluate_combined``) and the
+    comparison's own work after it (lining up, summing, the table)."""
+    import functools
     from unittest import mock
 
     import pendulum
@@ -134,7 +138,8 @@ def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None
     from fpcore.money import Money
     from fpcore.periods import Month, Period, Year
     from fpcore.policies import get
-    from fpcore.rules import Citation, EntitlementTables, Policy, Population
+    from fpcore.rules import Citation, Population
+    from fpcore.rules._shared import Combined, evaluate_combined
     from fpcore.synth import synthetic_county
 
     population = Population(synthetic_county(households=households, seed=seed).tables())
@@ -147,32 +152,42 @@ def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None
         f"compare: {population.persons.height:,} persons; reform: reward_assistance.annual "
         f"1200.00 from 2008-01-01 (one benefit)"
     )
+    spent = {"wall": 0.0, "cpu": 0.0}  # inside the evaluation, per compare call
 
-    def alone(pop: Population, policies: list[Policy], period: Period) -> list[EntitlementTables]:
-        return [p.evaluate_table(pop, period) for p in policies]
+    def timed(*args: object, share: bool = True, **kwargs: object) -> Combined:
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            return evaluate_combined(*args, share=share, **kwargs)  # type: ignore[arg-type]
+        finally:
+            spent["wall"] += time.perf_counter() - start
+            spent["cpu"] += time.process_time() - cpu
 
-    def unshared(period: Period) -> None:
-        with mock.patch.object(fpcore.scenario, "evaluate_tables", alone):
+    def comparison(period: Period, share: bool) -> None:
+        how = timed if share else functools.partial(timed, share=False)
+        with mock.patch.object(fpcore.scenario, "evaluate_combined", how):
             fpcore.scenario.compare(population, base, reform, period)
 
     for period, n in ((Month(*MONTH), runs), (Year(year=YEAR), year_runs)):
         contenders: dict[str, Callable[[], object]] = {
             "one evaluation": lambda p=period: base.evaluate_table(population, p),  # type: ignore[misc]
-            "compare, shared": lambda p=period: fpcore.scenario.compare(  # type: ignore[misc]
-                population, base, reform, p
-            ),
-            "compare, unshared": lambda p=period: unshared(p),  # type: ignore[misc]
+            "compare, shared": lambda p=period: comparison(p, True),  # type: ignore[misc]
+            "compare, unshared": lambda p=period: comparison(p, False),  # type: ignore[misc]
         }
         for fn in contenders.values():  # warm-up
             fn()
         times: dict[str, list[float]] = {k: [] for k in contenders}
         cpus: dict[str, list[float]] = {k: [] for k in contenders}
+        inside: dict[str, list[float]] = {k: [] for k in contenders}
+        inside_cpu: dict[str, list[float]] = {k: [] for k in contenders}
         for _ in range(n):  # interleaved: a burst of load hits every contender alike
             for label, fn in contenders.items():
+                spent.update(wall=0.0, cpu=0.0)
                 start, cpu = time.perf_counter(), time.process_time()
                 fn()
                 times[label].append(time.perf_counter() - start)
                 cpus[label].append(time.process_time() - cpu)
+                inside[label].append(spent["wall"])
+                inside_cpu[label].append(spent["cpu"])
         one = statistics.median(times["one evaluation"])
         one_cpu = statistics.median(cpus["one evaluation"])
         for label, values in times.items():
@@ -185,6 +200,16 @@ def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None
                 met = "met" if med / one <= TARGET_COMPARE else "MISSED"
                 line += f"; target {TARGET_COMPARE}x: {met}"
             print(line)
+            if label != "one evaluation":
+                rest = [t - e for t, e in zip(values, inside[label], strict=True)]
+                rest_cpu = [t - e for t, e in zip(cpus[label], inside_cpu[label], strict=True)]
+                evaluation = statistics.median(inside[label])
+                print(
+                    f"    evaluation (evaluate_combined) {evaluation * 1e3:.1f} ms "
+                    f"({evaluation / one:.2f}x one evaluation); comparison's own work "
+                    f"{statistics.median(rest) * 1e3:.1f} ms (min {min(rest) * 1e3:.1f}; "
+                    f"CPU {statistics.median(rest_cpu) * 1e3:.1f} ms)"
+                )
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from fpcore.money import Money
 from fpcore.periods import Year, parse_period
 from fpcore.policies import get
 from fpcore.policies.funding import fund_benefits
-from fpcore.rules import Population
+from fpcore.rules import Policy, Population
 from fpcore.scenario import compare, cost_curve, entitlement_lines, gainers_losers
 from fpcore.synth import synthetic_county
 from fpcore.tables import household_tables
@@ -229,3 +229,25 @@ def test_a_projection_compared_by_year_and_payer_adds_up() -> None:
     summed = horizon.table.group_by("year").agg(pl.col("change_fen").sum()).sort("year")
     assert summed.rows() == whole.select("year", "change_fen").rows()
     assert whole["change_fen"][0] == 0 < whole["change_fen"][1]
+
+
+@pytest.mark.parametrize("reform", [RA1200, OCR_EARLY], ids=["amount", "setting"])
+def test_tables_from_the_arrays_equal_tables_from_the_lines(
+    reform: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By benefit, payer and year the tables are summed from the integer arrays; the
+    same tables summed from the line frame (as a table by place is) are equal."""
+    from fpcore.scenario import Comparison, _line_summary
+
+    both = Comparison.of(POPULATION, get("county"), reform, parse_period("2013-07..2014-12"))
+    groupings = [("benefit",), ("payer",), ("year",), ("year", "benefit"), ("benefit", "payer")]
+    fast = [both.table(by) for by in groupings]  # type: ignore[arg-type]
+
+    def from_lines(
+        self: Comparison, places: tuple[str, ...] = (), *, by_year: bool = True, samples: int = 3
+    ) -> pl.DataFrame:
+        return _line_summary(self.parts, places, by_year=by_year, samples=samples)
+
+    monkeypatch.setattr(Comparison, "summary", from_lines)
+    for by, table in zip(groupings, fast, strict=True):
+        assert both.table(by).equals(table), by  # type: ignore[arg-type]

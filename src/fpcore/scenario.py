@@ -26,11 +26,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+import numpy as np
 import pendulum
 import polars as pl
 
@@ -38,9 +39,10 @@ from fpcore.distributed._dataset import Dataset
 from fpcore.errors import InvalidInput, ParameterNotInForce
 from fpcore.money import Money, allocate
 from fpcore.periods import Month, MonthSpan, Period, Year
-from fpcore.rules import EntitlementTables, Policy, Population, evaluate_tables
+from fpcore.rules import EntitlementTables, Policy, Population
 from fpcore.rules._expr import SettingRef
 from fpcore.rules._parameters import render_value
+from fpcore.rules._shared import Combined, evaluate_combined
 
 if TYPE_CHECKING:
     from fpcore.model import County
@@ -133,41 +135,320 @@ def year_parts(period: Period) -> list[tuple[int, Period]]:
     return parts
 
 
-def _paired(
+_ENTITIES = ("person", "household")
+_ID = {"person": "person_id", "household": "household_id"}
+
+
+@attrs.frozen(eq=False)
+class _Block:
+    """The lines of one benefit and entity in one year: a beneficiary each (``ids``),
+    its household, and what each policy pays (``a`` and ``b`` fen, with months).
+    ``shared``: the benefit's rules agree, its rows are the same rows for both
+    policies (``a`` is ``b``), and nothing was lined up."""
+
+    entity: int
+    benefit: str
+    ids: np.ndarray
+    households: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    a_months: np.ndarray
+    b_months: np.ndarray
+    shared: bool
+
+
+@attrs.frozen(eq=False)
+class _Part:
+    """One year's blocks, and the population they were evaluated on (its places)."""
+
+    year: int
+    population: Population
+    blocks: tuple[_Block, ...]
+
+
+_Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""A benefit's rows of one entity: ids, households, fen, months."""
+
+
+def _runs(benefit: pl.Series) -> dict[str, list[tuple[int, int]]] | None:
+    """The row ranges of each value when each chunk of ``benefit`` holds one, else None."""
+    if benefit.null_count():
+        return None
+    spans: dict[str, list[tuple[int, int]]] = {}
+    start = 0
+    for n in benefit.chunk_lengths():
+        if n:
+            part = benefit.slice(start, n)
+            first = part[0]
+            if not (part == first).all():
+                return None
+            spans.setdefault(first, []).append((start, start + n))
+        start += n
+    return spans
+
+
+def _rows_by_benefit(frame: pl.DataFrame, key: str) -> dict[str, _Rows]:
+    """The rows of each benefit as integer arrays. The batch evaluator writes a
+    benefit's rows as one run: runs are found by checking each chunk holds one
+    benefit (slices, no copy); otherwise the rows are picked by name."""
+    if frame.height == 0:
+        return {}
+    columns = [
+        frame[c].cast(pl.Int64).to_numpy() for c in (key, "household_id", "amount_fen", "months")
+    ]
+    benefit = frame["benefit"]
+    spans = _runs(benefit)
+    if spans is None:
+        found: dict[str, _Rows] = {}
+        for name in benefit.drop_nulls().unique().to_list():
+            at = np.flatnonzero((benefit == name).fill_null(False).to_numpy())
+            found[name] = (columns[0][at], columns[1][at], columns[2][at], columns[3][at])
+        return found
+    out: dict[str, _Rows] = {}
+    for name, ranges in spans.items():
+        cut = [np.concatenate([c[lo:hi] for lo, hi in ranges]) for c in columns]
+        out[name] = (cut[0], cut[1], cut[2], cut[3])
+    return out
+
+
+def _increasing(values: np.ndarray) -> bool:
+    return bool((values[1:] > values[:-1]).all())
+
+
+def _lined_up(entity: int, benefit: str, a: _Rows | None, b: _Rows | None) -> _Block:
+    """One benefit's rows under each policy lined up by beneficiary (and household):
+    absent lines pay 0. The same beneficiaries in the same order (a reform of an
+    amount) line up as they are; sorted keys by a binary search; else a join."""
+    empty = np.zeros(0, dtype=np.int64)
+    ia, ha, fa, ma = a if a is not None else (empty, empty, empty, empty)
+    ib, hb, fb, mb = b if b is not None else (empty, empty, empty, empty)
+
+    def block(
+        ids: np.ndarray,
+        homes: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        am: np.ndarray,
+        bm: np.ndarray,
+    ) -> _Block:
+        return _Block(entity, benefit, ids, homes, a, b, am, bm, shared=False)
+
+    if np.array_equal(ia, ib) and np.array_equal(ha, hb):
+        return block(ia, ha, fa, fb, ma, mb)
+    if _increasing(ia) and _increasing(ib):
+        at = np.searchsorted(ia, ib)
+        found = at < ia.size
+        found[found] = ia[at[found]] == ib[found]
+        if np.array_equal(ha[at[found]], hb[found]):
+            new = ~found
+            b_fen, b_months = np.zeros(ia.size, np.int64), np.zeros(ia.size, np.int64)
+            b_fen[at[found]], b_months[at[found]] = fb[found], mb[found]
+            zeros = np.zeros(int(new.sum()), np.int64)
+            return block(
+                np.concatenate([ia, ib[new]]),
+                np.concatenate([ha, hb[new]]),
+                np.concatenate([fa, zeros]),
+                np.concatenate([b_fen, fb[new]]),
+                np.concatenate([ma, zeros]),
+                np.concatenate([b_months, mb[new]]),
+            )
+    keys = ["id", "household_id"]
+    left = pl.DataFrame({"id": ia, "household_id": ha, "a": fa, "a_months": ma})
+    right = pl.DataFrame({"id": ib, "household_id": hb, "b": fb, "b_months": mb})
+    both = left.join(right, on=keys, how="full", coalesce=True).fill_null(0)
+    ids, homes, a_fen, b_fen, a_months, b_months = (
+        both[c].to_numpy() for c in (*keys, "a", "b", "a_months", "b_months")
+    )
+    return block(ids, homes, a_fen, b_fen, a_months, b_months)
+
+
+def _blocks(combined: Combined, i: int, j: int) -> tuple[_Block, ...]:
+    """Policy ``i`` (a) against policy ``j`` (b) per benefit and entity: the benefits
+    both share as they are, the others lined up beneficiary by beneficiary."""
+    mine, theirs = combined.benefits[i], combined.benefits[j]
+    tables = combined.tables
+    blocks: list[_Block] = []
+    for entity, frame in enumerate((tables.persons, tables.households)):
+        sides: dict[str, list[_Rows | None]] = {}
+        for name, rows in _rows_by_benefit(frame, _ID[_ENTITIES[entity]]).items():
+            in_a, in_b = mine.get(name), theirs.get(name)
+            if in_a is not None and in_a == in_b:
+                ids, homes, fen, months = rows
+                blocks.append(_Block(entity, in_a, ids, homes, fen, fen, months, months, True))
+                continue
+            if in_a is not None:
+                sides.setdefault(in_a, [None, None])[0] = rows
+            if in_b is not None:
+                sides.setdefault(in_b, [None, None])[1] = rows
+        for benefit, (a, b) in sorted(sides.items()):
+            blocks.append(_lined_up(entity, benefit, a, b))
+    return tuple(b for b in blocks if b.ids.size)
+
+
+def _parts(
     population: Population | Projection,
-    base: Policy,
-    reform: Policy,
+    policies: Sequence[Policy],
     period: Period,
     *,
-    base_lines: Mapping[int, pl.DataFrame] | None = None,
     progress: Callable[[int], object] | None = None,
-) -> pl.DataFrame:
-    """Both policies per beneficiary, benefit and year: ``a``/``b`` (fen) and
-    ``a_months``/``b_months``, with township and village; absent lines are 0."""
-    keys = [*_KEYS, *_PLACES]
-    frames = []
+) -> list[list[_Part]]:
+    """The first policy against each other, year part by year part (one evaluation
+    of all the policies for each part): one list of parts per other policy."""
+    out: list[list[_Part]] = [[] for _ in policies[1:]]
     for year, part in year_parts(period):
         tables = _population(population, part)
-        if base_lines is not None:
-            lines_a = base_lines[year]
-            lines_b = entitlement_lines(reform, tables, part)
-        else:  # the benefits whose rules agree are evaluated once (evaluate_tables)
-            ra, rb = evaluate_tables(tables, [base, reform], part)
-            lines_a = entitlement_lines(base, tables, part, result=ra)
-            lines_b = entitlement_lines(reform, tables, part, result=rb)
-        a = lines_a.select(*keys, pl.col("fen").alias("a"), pl.col("months").alias("a_months"))
-        b = lines_b.select(*keys, pl.col("fen").alias("b"), pl.col("months").alias("b_months"))
-        both = a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True)
-        frames.append(
-            both.with_columns(
-                pl.col("a", "b").fill_null(0).cast(pl.Int64),
-                pl.col("a_months", "b_months").fill_null(0).cast(pl.Int64),
-                pl.lit(year, dtype=pl.Int64).alias("year"),
-            )
-        )
+        combined = evaluate_combined(tables, policies, part)
+        for n, parts in enumerate(out, start=1):
+            parts.append(_Part(year=year, population=tables, blocks=_blocks(combined, 0, n)))
         if progress is not None:
             progress(year)
-    return pl.concat(frames)
+    return out
+
+
+def _places(frame: pl.DataFrame, population: Population, columns: Sequence[str]) -> pl.DataFrame:
+    """``frame`` with its households' ``columns`` (township, village): picked by row
+    when households are keyed ``0..n-1``, else joined."""
+    if not columns:
+        return frame
+    households = population.households
+    homes = frame["household_id"]
+    at = homes.to_numpy()
+    if population.is_dense("households", "household_id") and (
+        at.size == 0 or (int(at.min()) >= 0 and int(at.max()) < households.height)
+    ):
+        return frame.with_columns(households[c].gather(homes) for c in columns)
+    places = households.select("household_id", *columns)
+    return frame.join(places, on="household_id", how="left")
+
+
+def _line_frame(
+    parts: Sequence[_Part], places: Sequence[str], *, changed_only: bool = False
+) -> pl.DataFrame:
+    """The lines as a frame: ``entity`` (0 person, 1 household), ``beneficiary_id``,
+    ``household_id``, ``benefit``, the ``places``, ``a``, ``a_months``, ``b``,
+    ``b_months``, ``year``; ``changed_only`` leaves out the benefits both share."""
+    frames = []
+    for part in parts:
+        blocks = [b for b in part.blocks if not (changed_only and b.shared)]
+        if not blocks:
+            continue
+
+        def stacked(field: str, blocks: list[_Block] = blocks) -> np.ndarray:
+            return np.concatenate([getattr(b, field) for b in blocks])
+
+        names = sorted({b.benefit for b in blocks})
+        code = {n: i for i, n in enumerate(names)}
+        frame = pl.DataFrame(
+            {
+                "entity": np.concatenate([np.full(b.ids.size, b.entity, np.int8) for b in blocks]),
+                "beneficiary_id": stacked("ids"),
+                "household_id": stacked("households"),
+                "benefit": np.concatenate(
+                    [np.full(b.ids.size, code[b.benefit], np.int32) for b in blocks]
+                ),
+                "a": stacked("a"),
+                "a_months": stacked("a_months"),
+                "b": stacked("b"),
+                "b_months": stacked("b_months"),
+            }
+        ).with_columns(
+            pl.col("benefit").replace_strict(list(code.values()), names, return_dtype=pl.String),
+            pl.lit(part.year, dtype=pl.Int64).alias("year"),
+        )
+        frames.append(_places(frame, part.population, places))
+    if not frames:
+        schema: dict[str, Any] = {
+            "entity": pl.Int8,
+            "beneficiary_id": pl.Int64,
+            "household_id": pl.Int64,
+            "benefit": pl.String,
+            **dict.fromkeys(places, pl.String),
+            **dict.fromkeys(("a", "a_months", "b", "b_months", "year"), pl.Int64),
+        }
+        return pl.DataFrame(schema=schema)
+    columns = ["entity", "beneficiary_id", "household_id", "benefit", *places]
+    rest = ["a", "a_months", "b", "b_months", "year"]
+    return pl.concat(frames, how="vertical_relaxed").select(*columns, *rest)
+
+
+_TALLIES = ("base_beneficiaries", "reform_beneficiaries", "gainers", "losers")
+_SAMPLES = ("gainer_households", "loser_households")
+
+
+def _tallies(samples: int) -> list[pl.Expr]:
+    """Per group of lines: beneficiaries under each policy, gainers, losers, a few of
+    their households (the smallest ids) and the amounts ``a`` and ``b``."""
+    gain, lose = pl.col("b") > pl.col("a"), pl.col("b") < pl.col("a")
+
+    def sample(mask: pl.Expr) -> pl.Expr:
+        return pl.col("household_id").filter(mask).unique().sort().head(samples)
+
+    return [
+        (pl.col("a") != 0).sum().cast(pl.Int64).alias("base_beneficiaries"),
+        (pl.col("b") != 0).sum().cast(pl.Int64).alias("reform_beneficiaries"),
+        gain.sum().cast(pl.Int64).alias("gainers"),
+        lose.sum().cast(pl.Int64).alias("losers"),
+        sample(gain).alias("gainer_households"),
+        sample(lose).alias("loser_households"),
+        pl.col("a").sum().cast(pl.Int64).alias("a"),
+        pl.col("b").sum().cast(pl.Int64).alias("b"),
+    ]
+
+
+def _smallest(values: np.ndarray, k: int) -> list[int]:
+    """The ``k`` smallest distinct values, ascending."""
+    if k == 0 or values.size == 0:
+        return []
+    if k > 8 or values.size <= 1024:
+        return [int(v) for v in np.unique(values)[:k]]
+    out: list[int] = []
+    rest = values
+    while len(out) < k and rest.size:
+        low = rest.min()
+        out.append(int(low))
+        rest = rest[rest > low]
+    return out
+
+
+_SUMMARY_SCHEMA: dict[str, Any] = {
+    "year": pl.Int64,
+    "benefit": pl.String,
+    **dict.fromkeys(_TALLIES, pl.Int64),
+    **dict.fromkeys(_SAMPLES, pl.List(pl.Int64)),
+    "a": pl.Int64,
+    "b": pl.Int64,
+}
+
+
+def _block_summary(parts: Sequence[_Part], samples: int) -> pl.DataFrame:
+    """:func:`_tallies` per year, benefit and entity, straight from the blocks (a
+    shared block has no gainer or loser and nothing to compare)."""
+    rows: list[tuple[object, ...]] = []
+    for part in parts:
+        for block in part.blocks:
+            a, b = block.a, block.b
+            base_fen, base_n = int(a.sum()), int(np.count_nonzero(a))
+            if block.shared:
+                rows.append(
+                    (part.year, block.benefit, base_n, base_n, 0, 0, [], [], base_fen, base_fen)
+                )
+                continue
+            gain, lose = b > a, b < a
+            rows.append(
+                (
+                    part.year,
+                    block.benefit,
+                    base_n,
+                    int(np.count_nonzero(b)),
+                    int(np.count_nonzero(gain)),
+                    int(np.count_nonzero(lose)),
+                    _smallest(block.households[gain], samples),
+                    _smallest(block.households[lose], samples),
+                    base_fen,
+                    int(b.sum()),
+                )
+            )
+    return pl.DataFrame(rows, schema=_SUMMARY_SCHEMA, orient="row")
 
 
 def _grouping(by: Sequence[str]) -> list[str]:
@@ -320,9 +601,13 @@ class Comparison:
     beneficiary: summed as you like (:meth:`table`) and listed where they differ
     (:meth:`gainers_losers`) without evaluating again.
 
-    ``lines`` has one row per beneficiary, benefit and year: ``entity``,
+    :attr:`lines` has one row per beneficiary, benefit and year: ``entity``,
     ``beneficiary_id``, ``household_id``, ``benefit``, ``township``, ``village``, ``a``
     and ``b`` (fen under the base and the reform), ``a_months`` and ``b_months``, ``year``.
+    The lines are kept as integer arrays per benefit and made into that frame on asking;
+    the benefits whose rules agree (:func:`fpcore.rules.evaluate_combined`) are evaluated
+    once and never lined up, and the tables by benefit, payer and year are summed from
+    the arrays.
 
     Example:
         >>> from fpcore.periods import parse_period
@@ -340,13 +625,16 @@ class Comparison:
         >>> by_year = both.table(("year",))
         >>> by_year["change_fen"][0] == 0, by_year["change_fen"][1] > 0
         (True, True)
+        >>> both.lines.columns[:6]
+        ['entity', 'beneficiary_id', 'household_id', 'benefit', 'township', 'village']
     """
 
     base: Policy
     reform: Policy
     period: Period
-    lines: pl.DataFrame
+    parts: tuple[_Part, ...] = attrs.field(repr=False)
     geography: County | None = None
+    _cache: dict[str, pl.DataFrame] = attrs.field(init=False, factory=dict, repr=False)
 
     @classmethod
     def of(
@@ -365,8 +653,18 @@ class Comparison:
         Raises:
             InvalidInput: a year after a projection's horizon.
         """
-        lines = _paired(population, base, reform, period, progress=progress)
-        return cls(base=base, reform=reform, period=period, lines=lines, geography=geography)
+        (parts,) = _parts(population, [base, reform], period, progress=progress)
+        return cls(base=base, reform=reform, period=period, parts=tuple(parts), geography=geography)
+
+    @property
+    def lines(self) -> pl.DataFrame:
+        """One row per beneficiary, benefit and year (see the class), made on first asking."""
+        if "lines" not in self._cache:
+            frame = _line_frame(self.parts, _PLACES)
+            self._cache["lines"] = frame.with_columns(
+                pl.col("entity").replace_strict([0, 1], _ENTITIES, return_dtype=pl.String)
+            )
+        return self._cache["lines"]
 
     def table(self, by: Sequence[Grouping] = ("benefit",), *, samples: int = 3) -> pl.DataFrame:
         """The comparison summed by ``by``: see :func:`compare` for the columns.
@@ -381,48 +679,65 @@ class Comparison:
         :func:`gainers_losers` for the columns."""
         return _gainers_losers(self)
 
+    def summary(
+        self, places: Sequence[str] = (), *, by_year: bool = True, samples: int = 3
+    ) -> pl.DataFrame:
+        """The lines summed per benefit (and ``year`` when ``by_year``, and the
+        ``places``: township, village): beneficiaries under each policy, gainers,
+        losers, up to ``samples`` of their households and the fen ``a`` and ``b``.
+        Without ``by_year`` a line is a beneficiary's over the whole period. What
+        :meth:`table` regroups; without places and by year it is summed straight from
+        the arrays."""
+        if not places and (by_year or len(self.parts) == 1):
+            return _block_summary(self.parts, samples)
+        return _line_summary(self.parts, places, by_year=by_year, samples=samples)
+
+
+def _line_summary(
+    parts: Sequence[_Part], places: Sequence[str], *, by_year: bool, samples: int
+) -> pl.DataFrame:
+    """:meth:`Comparison.summary` from the line frame (any places, any years)."""
+    if by_year or len(parts) == 1:
+        lines = _line_frame(parts, places)
+        groups = ["year", "benefit", *places]
+    else:  # a line is a beneficiary's over the period: summed over the years first
+        lines = _line_frame(parts, _PLACES)
+        lines = lines.group_by([*_KEYS, *_PLACES]).agg(pl.col("a", "b").sum())
+        groups = ["benefit", *places]
+    return lines.group_by(groups).agg(_tallies(samples))
+
 
 def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFrame:
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:
         raise InvalidInput(f"samples={samples!r}: expected a whole number >= 0", path="samples")
-    paired = comparison.lines
     base, reform, period = comparison.base, comparison.reform, comparison.period
     plain = [k for k in keys if k != "payer"]
-    line = [*_KEYS, *_PLACES]
-    per_line = paired if "year" in keys else paired.group_by(line).agg(pl.col("a", "b").sum())
-    gain, lose = pl.col("b") > pl.col("a"), pl.col("b") < pl.col("a")
+    places = [k for k in plain if k in _PLACES]
+    summary = comparison.summary(places, by_year="year" in keys, samples=samples)
 
-    def sample(mask: pl.Expr) -> pl.Expr:
-        return pl.col("household_id").filter(mask).unique().sort().head(samples)
+    def merged(column: str) -> pl.Expr:
+        return pl.col(column).explode().drop_nulls().unique().sort().head(samples)
 
     counted = [*plain, *(["benefit"] if "payer" in keys and "benefit" not in plain else [])]
-    counts = per_line.group_by(counted or [pl.lit(0).alias("_all")]).agg(
-        (pl.col("a") != 0).sum().cast(pl.Int64).alias("base_beneficiaries"),
-        (pl.col("b") != 0).sum().cast(pl.Int64).alias("reform_beneficiaries"),
-        gain.sum().cast(pl.Int64).alias("gainers"),
-        lose.sum().cast(pl.Int64).alias("losers"),
-        sample(gain).alias("gainer_households"),
-        sample(lose).alias("loser_households"),
-        pl.col("a").sum().alias("a"),
-        pl.col("b").sum().alias("b"),
+    counts = summary.group_by(counted).agg(
+        pl.col(*_TALLIES).sum(), *(merged(c) for c in _SAMPLES), pl.col("a", "b").sum()
     )
     if "payer" in keys:
         money_keys = list(dict.fromkeys([*plain, "benefit", "year"]))
-        money = paired.group_by(money_keys).agg(pl.col("a", "b").sum())
+        if "year" not in summary.columns:
+            summary = comparison.summary(places, by_year=True, samples=0)
+        money = summary.group_by(money_keys).agg(pl.col("a", "b").sum())
         split = _by_payer(money, money_keys, base, reform, period)
         groups = [*plain, "payer"]
         # each payer row counts the beneficiaries of the benefits it has a share of
         who = split.select(*(k for k in counted), "payer").unique()
         counted_rows = counts.join(who, on=counted, how="inner")
         tallies = counted_rows.group_by(groups).agg(
-            pl.col("base_beneficiaries", "reform_beneficiaries", "gainers", "losers").sum(),
-            pl.col("gainer_households").explode().drop_nulls().unique().sort().head(samples),
-            pl.col("loser_households").explode().drop_nulls().unique().sort().head(samples),
+            pl.col(*_TALLIES).sum(), *(merged(c) for c in _SAMPLES)
         )
         amounts = split.group_by(groups).agg(pl.col("a", "b").sum())
         summed = amounts.join(tallies, on=groups, how="left", nulls_equal=True)
     else:
-        groups = plain
         summed = counts
     summed = (
         summed.rename({"a": "base_fen", "b": "reform_fen"})
@@ -433,7 +748,7 @@ def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFram
         .sort(keys)
     )
     columns: list[str | pl.Expr] = []
-    names = {e.meta.output_name(): e for e in _place_names(paired, keys, comparison.geography)}
+    names = {e.meta.output_name(): e for e in _place_names(summary, keys, comparison.geography)}
     for key in keys:
         columns.append(key)
         if f"{key}_name" in names:
@@ -569,12 +884,15 @@ def gainers_losers(
 
 
 def _gainers_losers(comparison: Comparison) -> pl.DataFrame:
-    paired = comparison.lines
     base, reform, period = comparison.base, comparison.reform, comparison.period
-    lines = (
-        paired.group_by([*_KEYS, *_PLACES])
-        .agg(pl.col("a", "b", "a_months", "b_months").sum())
-        .filter(pl.col("a") != pl.col("b"))
+    # the benefits both policies share pay every line the same: only the others are read
+    paired = _line_frame(comparison.parts, _PLACES, changed_only=True)
+    if len(comparison.parts) > 1:
+        paired = paired.group_by([*_KEYS, *_PLACES]).agg(
+            pl.col("a", "b", "a_months", "b_months").sum()
+        )
+    lines = paired.filter(pl.col("a") != pl.col("b")).with_columns(
+        pl.col("entity").replace_strict([0, 1], _ENTITIES, return_dtype=pl.String)
     )
     causes = benefit_changes(base, reform, period)
     why = pl.DataFrame(
@@ -626,6 +944,9 @@ def _gainers_losers(comparison: Comparison) -> pl.DataFrame:
     )
 
 
+_CURVE = dict.fromkeys(("beneficiaries", "base_fen", "reform_fen", "gainers", "losers"), pl.Int64)
+
+
 def cost_curve(
     population: Population | Projection,
     base: Policy,
@@ -638,7 +959,8 @@ def cost_curve(
     """The cost of a money parameter swept over values: one row per value.
 
     Each value is put in force from ``from_`` (default: the period's first day) with
-    :meth:`~fpcore.rules.Policy.with_amount`; the base is evaluated once. Columns:
+    :meth:`~fpcore.rules.Policy.with_amount`; one batch evaluation a year computes the
+    base and the rules each value changes (:func:`fpcore.rules.evaluate_combined`). Columns:
     ``value`` (yuan, exact), ``beneficiaries``, ``base_fen``, ``reform_fen``,
     ``change_fen``, ``gainers``, ``losers``, and ``base``, ``reform``, ``change`` in
     yuan. The rows are in the order of ``values``.
@@ -664,14 +986,21 @@ def cost_curve(
         raise InvalidInput("no values to sweep", path="values")
     start = from_ if from_ is not None else period.start
     reforms = [base.with_amount(parameter, value, from_=start) for value in chosen]
-    base_lines = {
-        year: entitlement_lines(base, _population(population, part), part)
-        for year, part in year_parts(period)
-    }
     rows = []
-    for reform in reforms:
-        paired = _paired(population, base, reform, period, base_lines=base_lines)
-        per_line = paired.group_by(_KEYS).agg(pl.col("a", "b").sum())
+    for parts in _parts(population, [base, *reforms], period):
+        if len(parts) == 1:  # a line a beneficiary: summed straight from the arrays
+            blocks = parts[0].blocks
+            a, b = (np.concatenate([getattr(x, f) for x in blocks] or [[0]]) for f in "ab")
+            totals = [
+                np.count_nonzero(b),
+                a.sum(),
+                b.sum(),
+                np.count_nonzero(b > a),
+                np.count_nonzero(b < a),
+            ]
+            rows.append(pl.DataFrame([[int(t) for t in totals]], schema=_CURVE, orient="row"))
+            continue
+        per_line = _line_frame(parts, ()).group_by(_KEYS).agg(pl.col("a", "b").sum())
         rows.append(
             per_line.select(
                 (pl.col("b") != 0).sum().cast(pl.Int64).alias("beneficiaries"),

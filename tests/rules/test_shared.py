@@ -3,6 +3,7 @@ results are those of evaluating each alone, to the fen (issue 10)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pendulum
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 import fpcore.scenario
 from fpcore.money import Money
-from fpcore.periods import Month, Period, Year
+from fpcore.periods import Month, Period, Year, parse_period
 from fpcore.policies import get
 from fpcore.rules import (
     Citation,
@@ -23,8 +24,8 @@ from fpcore.rules import (
     evaluate_tables,
     rule_fingerprint,
 )
-from fpcore.rules._shared import _plan
-from fpcore.scenario import compare
+from fpcore.rules._shared import _plan, evaluate_combined
+from fpcore.scenario import Comparison, Grouping
 from fpcore.synth import synthetic_county
 
 POPULATION = Population(synthetic_county(households=1_500, seed=23).tables())
@@ -75,14 +76,47 @@ def test_shared_evaluation_equals_each_alone(reform: Policy, period: Period) -> 
             assert x.equals(y)
 
 
+GROUPINGS: list[tuple[Grouping, ...]] = [
+    ("benefit",),
+    ("payer",),
+    ("township",),
+    ("village",),
+    ("year",),
+    ("benefit", "township"),
+    ("year", "payer"),
+    ("benefit", "village", "year"),
+]
+
+
 @settings(max_examples=15, deadline=None)
-@given(reform=reforms(), period=periods)
+@given(
+    reform=reforms(),
+    period=st.one_of(
+        periods,
+        st.builds(
+            lambda y, m, n: parse_period(f"{y}-{m:02d}..{y + n}-{m:02d}"),
+            st.integers(1998, 2018),
+            st.integers(1, 12),
+            st.integers(1, 2),
+        ),
+    ),
+)
 def test_shared_compare_equals_unshared_to_the_fen(reform: Policy, period: Period) -> None:
-    shared = compare(POPULATION, BASE, reform, period, by=("benefit", "township"))
+    """The benefits both policies share are never lined up (their rows are the same):
+    every table, and the gainers and losers, equal those of lining up every benefit of
+    two separate evaluations."""
+    shared = Comparison.of(POPULATION, BASE, reform, period)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fpcore.scenario, "evaluate_tables", _alone)
-        unshared = compare(POPULATION, BASE, reform, period, by=("benefit", "township"))
-    assert shared.equals(unshared)
+        alone = functools.partial(evaluate_combined, share=False)
+        patch.setattr(fpcore.scenario, "evaluate_combined", alone)
+        unshared = Comparison.of(POPULATION, BASE, reform, period)
+    assert not any(b.shared for p in unshared.parts for b in p.blocks)
+    for by in GROUPINGS:
+        assert shared.table(by).equals(unshared.table(by)), by
+    assert shared.gainers_losers().equals(unshared.gainers_losers())
+    assert shared.lines.sort(shared.lines.columns).equals(
+        unshared.lines.sort(unshared.lines.columns)
+    )
 
 
 def test_only_the_touched_benefit_is_evaluated_again() -> None:

@@ -67,7 +67,7 @@ from fpcore.rules._policy import (
     diff,
 )
 from fpcore.rules._rule import Condition, Rule, RuleException
-from fpcore.rules._shared import evaluate_tables, rule_fingerprint
+from fpcore.rules._shared import Combined, evaluate_combined, evaluate_tables, rule_fingerprint
 
 if TYPE_CHECKING:
     from fpcore.rules._population import EntitlementTables, Population, TablesOutOfDateWarning
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Aggregation",
     "Citation",
+    "Combined",
     "Condition",
     "ConditionTrace",
     "DatedValue",
@@ -106,6 +107,7 @@ __all__ = [
     "any_of",
     "const",
     "diff",
+    "evaluate_combined",
     "evaluate_tables",
     "fact",
     "load_parameters",

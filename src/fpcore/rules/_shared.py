@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from fpcore.rules._policy import Policy
     from fpcore.rules._population import EntitlementTables, Population
 
-__all__ = ["evaluate_tables", "rule_fingerprint"]
+__all__ = ["Combined", "evaluate_combined", "evaluate_tables", "rule_fingerprint"]
 
 _TAG = "\x1f"
 """Separates a benefit's name from the policy it is evaluated for (never in a name)."""
@@ -195,25 +195,121 @@ def _make_plan(policies: Sequence[Policy]) -> _Plan:
     return _Plan(combined=combined, shared=tuple(shared), own=tuple(own))
 
 
-def _part(result: EntitlementTables, keep: Sequence[str], names: Mapping[str, str]) -> Any:
-    """The rows of the benefits ``keep`` and of the private names (renamed back)."""
+@attrs.frozen(eq=False)
+class Combined:
+    """Several policies evaluated in one pass: every row once, and which rows are whose.
+
+    ``tables`` holds the rows of every policy, the benefits a policy evaluated apart
+    under a private name; ``benefits[i]`` maps the benefit names in ``tables`` that are
+    the ``i``-th policy's to its own benefit names. A name in the maps of two policies
+    is a benefit both share: its rows are the same rows for both (their rules have the
+    same :func:`rule_fingerprint`), and a comparison need not line them up.
+    """
+
+    tables: EntitlementTables
+    benefits: tuple[Mapping[str, str], ...]
+
+    def shared(self, i: int, j: int) -> frozenset[str]:
+        """The benefit names whose rows are the same for policies ``i`` and ``j``."""
+        a, b = self.benefits[i], self.benefits[j]
+        return frozenset(n for n, benefit in a.items() if b.get(n) == benefit)
+
+    def part(self, i: int) -> EntitlementTables:
+        """The ``i``-th policy's own results (its rows, under its benefit names)."""
+        import polars as pl
+
+        from fpcore.rules._population import EntitlementTables
+
+        names = self.benefits[i]
+        renamed = {n: b for n, b in names.items() if n != b}
+
+        def rows(frame: pl.DataFrame) -> pl.DataFrame:
+            picked = frame.filter(pl.col("benefit").is_in(sorted(names)))
+            if not renamed:
+                return picked
+            return picked.with_columns(pl.col("benefit").replace(renamed))
+
+        tables = self.tables
+        return EntitlementTables(
+            persons=rows(tables.persons),
+            households=rows(tables.households),
+            statuses=rows(tables.statuses),
+        )
+
+
+def _alone(population: Population, policies: Sequence[Policy], period: Period) -> Combined:
+    """Each policy evaluated on its own, its benefits under private names (nothing shared)."""
     import polars as pl
 
     from fpcore.rules._population import EntitlementTables
 
-    wanted = [*keep, *names]
-
-    def rows(frame: pl.DataFrame) -> pl.DataFrame:
-        picked = frame.filter(pl.col("benefit").is_in(wanted))
-        if not names:
-            return picked
-        return picked.with_columns(pl.col("benefit").replace(dict(names)))
-
-    return EntitlementTables(
-        persons=rows(result.persons),
-        households=rows(result.households),
-        statuses=rows(result.statuses),
+    results = [p.evaluate_table(population, period) for p in policies]
+    maps: list[dict[str, str]] = []
+    frames: dict[str, list[pl.DataFrame]] = {"persons": [], "households": [], "statuses": []}
+    for n, (policy, result) in enumerate(zip(policies, results, strict=True)):
+        tag = f"{_TAG}{n}" if n else ""
+        maps.append({f"{r.benefit}{tag}": r.benefit for r in policy.rules})
+        for name, frame in (
+            ("persons", result.persons),
+            ("households", result.households),
+            ("statuses", result.statuses),
+        ):
+            tagged = frame.with_columns(pl.col("benefit") + tag) if tag else frame
+            frames[name].append(tagged)
+    tables = EntitlementTables(
+        **{name: pl.concat(parts, how="vertical_relaxed") for name, parts in frames.items()}
     )
+    return Combined(tables=tables, benefits=tuple(maps))
+
+
+def evaluate_combined(
+    population: Population, policies: Sequence[Policy], period: Period, *, share: bool = True
+) -> Combined:
+    """Several policies over one population in one batch evaluation, the benefits whose
+    rules agree evaluated once (see the module docstring), the rows left together:
+    :meth:`Combined.part` gives each policy's results, :meth:`Combined.shared` the
+    benefits whose rows two policies share. ``share=False`` evaluates each policy on
+    its own (the reference sharing is checked against), as does a combined evaluation
+    that fails (a rule ill-defined for some entity), so the error is the one the
+    policy's own evaluation raises.
+
+    Raises:
+        InvalidInput: no policies.
+
+    Example:
+        >>> from fpcore.periods import Year
+        >>> from fpcore.policies import get
+        >>> from fpcore.rules import Population
+        >>> from fpcore.synth import synthetic_county
+        >>> population = Population(synthetic_county(households=500, seed=1).tables())
+        >>> base = get("county")
+        >>> reform = base.with_amount("reward_assistance.annual", "1200", from_="2008-01-01")
+        >>> both = evaluate_combined(population, [base, reform], Year(2008))
+        >>> sorted(both.shared(0, 1))
+        ['only_child_reward', 'special_assistance']
+        >>> sorted(set(both.benefits[1].values()))
+        ['only_child_reward', 'reward_assistance', 'special_assistance']
+        >>> sorted(evaluate_combined(population, [base, reform], Year(2008), share=False)
+        ...        .shared(0, 1))
+        []
+    """
+    if not policies:
+        raise InvalidInput("no policies to evaluate", path="policies")
+    if len(policies) == 1 or not share:
+        return _alone(population, policies, period)
+    try:
+        plan = _plan(policies)
+    except InvalidInput:  # e.g. two different facts under one name: nothing shared
+        return _alone(population, policies, period)
+    try:
+        result = plan.combined.evaluate_table(population, period)
+    except (ConflictingOutcomes, EmptyOutcome):
+        return _alone(population, policies, period)
+    maps: list[dict[str, str]] = [{r.benefit: r.benefit for r in policies[0].rules}]
+    for policy, same, names in zip(policies[1:], plan.shared, plan.own, strict=True):
+        mine = {r.benefit for r in policy.rules}
+        maps.append({b: b for b in sorted(same & mine)} | dict(names))
+    return Combined(tables=result, benefits=tuple(maps))
 
 
 def evaluate_tables(
@@ -226,7 +322,8 @@ def evaluate_tables(
     A benefit is shared when every one of its rules has the same
     :func:`rule_fingerprint` in both policies. If the combined evaluation fails (a rule
     ill-defined for some entity), the policies are evaluated one by one, so the error
-    is the one their own evaluation raises.
+    is the one their own evaluation raises. :func:`evaluate_combined` keeps the rows
+    together (what :func:`fpcore.scenario.compare` reads).
 
     Example:
         >>> from fpcore.periods import Year
@@ -246,17 +343,5 @@ def evaluate_tables(
         return []
     if len(policies) == 1:
         return [policies[0].evaluate_table(population, period)]
-    try:
-        plan = _plan(policies)
-    except InvalidInput:  # e.g. two different facts under one name: nothing shared
-        return [p.evaluate_table(population, period) for p in policies]
-    try:
-        result = plan.combined.evaluate_table(population, period)
-    except (ConflictingOutcomes, EmptyOutcome):
-        return [p.evaluate_table(population, period) for p in policies]
-    benefits = sorted({r.benefit for r in policies[0].rules})
-    out = [_part(result, benefits, {})]
-    for policy, same, names in zip(policies[1:], plan.shared, plan.own, strict=True):
-        keep = sorted(same & {r.benefit for r in policy.rules})
-        out.append(_part(result, keep, names))
-    return out
+    combined = evaluate_combined(population, policies, period)
+    return [combined.part(i) for i in range(len(policies))]
