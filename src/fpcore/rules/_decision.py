@@ -261,28 +261,19 @@ def _hash_of(household: object, document_of: Callable[[Any], object]) -> str | N
 _STAMPS: dict[tuple[int, str], tuple[Stamp, Stamp]] = {}
 
 
-def recorded_input(
-    decision: Decision, household: object, document_of: Callable[[Any], object]
-) -> Decision:
-    """The decision with the hash of its input document in its stamp (the stamps made
-    are kept, so that a household evaluated again costs two look-ups)."""
+def with_input(stamp: Stamp, household: object, document_of: Callable[[Any], object]) -> Stamp:
+    """The stamp with the hash of the household's input document (the stamps made are
+    kept, so that a household evaluated again costs two look-ups)."""
     found = _hash_of(household, document_of)
-    stamp = decision.stamp
     if found is None or found == stamp.input_hash:
-        return decision
+        return stamp
     key = (id(stamp), found)
     kept = _STAMPS.get(key)
     if kept is None or kept[0] is not stamp:
         if len(_STAMPS) >= _MAX_INPUT_HASHES:
             _STAMPS.clear()
         kept = _STAMPS[key] = (stamp, attrs.evolve(stamp, input_hash=found))
-    return Decision(
-        stamp=kept[1],
-        entitlements=decision.entitlements,
-        statuses=decision.statuses,
-        explanations=decision.explanations,
-        spans=decision.spans,
-    )
+    return kept[1]
 
 
 def _spans_text(decision: Decision, benefit: str, spans: tuple[Span, ...]) -> str:

@@ -386,10 +386,6 @@ class Policy:
             evaluator = self._cache["single"] = SingleEvaluator(self)
         result = evaluator.evaluate(household, period, explain)
         assert isinstance(result, Decision)
-        if self.adapter.document is not None:
-            from fpcore.rules._decision import recorded_input
-
-            result = recorded_input(result, household, self.adapter.document)
         return result
 
     def evaluate_table(

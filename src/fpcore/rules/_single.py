@@ -19,6 +19,7 @@ from fpcore.rules._decision import (
     RuleTrace,
     Stamp,
     Status,
+    with_input,
 )
 from fpcore.rules._parameters import render_value
 from fpcore.rules._spans import (
@@ -95,13 +96,17 @@ def _miss(reasons: Reasons, key: tuple[str, str, Id], index: int, why: Failed) -
         reasons[key] = {index: why}
         return
     before = slot.get(index)
-    if before is None:
-        slot[index] = why
-    elif before is not why:
-        slot[index] = Failed(
-            tuple(dict.fromkeys((*before.failed, *why.failed))),
-            tuple(dict.fromkeys((*before.unknown, *why.unknown))),
-        )
+    slot[index] = why if before is None else _joined(before, why)
+
+
+def _joined(before: Failed, why: Failed) -> Failed:
+    """The reasons of two rules of one benefit that both paid nothing in a month."""
+    if before is why:
+        return before
+    return Failed(
+        tuple(dict.fromkeys((*before.failed, *why.failed))),
+        tuple(dict.fromkeys((*before.unknown, *why.unknown))),
+    )
 
 
 _NONE_PAID: dict[int, Money] = {}
@@ -182,6 +187,12 @@ def _runs(
 _MAX_CACHED_PERIODS = 1024
 """Periods whose month plans and stamps are kept (months themselves are bounded)."""
 
+_MAX_CACHED_HOUSEHOLDS = 1024
+"""Households whose ids and persons (parent views) are kept, with the household."""
+
+_Seen: TypeAlias = tuple[Id, tuple[tuple[Id, object], ...], tuple[Id, ...]]
+"""A household's id, its persons with their ids, and the ids in order."""
+
 
 class SingleEvaluator:
     """A policy compiled for single evaluation; built once per policy."""
@@ -199,6 +210,7 @@ class SingleEvaluator:
         self._uses: dict[tuple[int, str], ParameterUse] = {}
         self._use_lists: dict[tuple[int, tuple[str, ...]], tuple[ParameterUse, ...]] = {}
         self._periods: dict[Period, tuple[MonthPlan, ...]] = {}
+        self._households: dict[int, tuple[object, _Seen]] = {}
 
     def plans(self, period: Period) -> tuple[MonthPlan, ...]:
         cached = self._periods.get(period)
@@ -228,15 +240,42 @@ class SingleEvaluator:
             )
         return stamp
 
-    def evaluate(self, household: object, period: Period, explain: bool) -> Decision:
+    def _seen(self, household: object) -> _Seen:
+        """The household's id, its persons with their ids and their ids in order, worked
+        out once per household object (an immutable one: its type is hashable) and kept
+        with it."""
+        found = self._households.get(id(household))
+        if found is not None and found[0] is household:
+            return found[1]
         adapter = self.policy.adapter
-        hid = adapter.household_id(household)
-        persons = [(adapter.person_id(p), p) for p in adapter.persons(household)]
+        persons = tuple((adapter.person_id(p), p) for p in adapter.persons(household))
+        seen = (
+            adapter.household_id(household),
+            persons,
+            tuple(sorted(pid for pid, _ in persons)),
+        )
+        if type(household).__hash__ is not None:
+            if len(self._households) >= _MAX_CACHED_HOUSEHOLDS:
+                self._households.clear()
+            self._households[id(household)] = (household, seen)
+        return seen
+
+    def _stamped(self, period: Period, household: object) -> Stamp:
+        """The period's stamp, with the hash of the household's input document when the
+        adapter writes one."""
+        stamp = self.stamp(period)
+        document = self.policy.adapter.document
+        return stamp if document is None else with_input(stamp, household, document)
+
+    def evaluate(self, household: object, period: Period, explain: bool) -> Decision:
+        hid, persons, pids = self._seen(household)
+        plans = self.plans(period)
+        if not explain and len(plans) == 1:
+            return self._one_month(household, period, plans[0], hid, persons, pids)
         amounts: dict[tuple[str, str, Id], dict[int, Money]] = {}
         statuses: dict[tuple[str, str, Id], dict[int, str]] = {}
         reasons: Reasons = {}
         traces: list[RuleTrace] = []
-        plans = self.plans(period)
         for plan in plans:
             month, params, index = plan.month, plan.params, plan.index
             hh: dict[str, object] = {}
@@ -289,7 +328,7 @@ class SingleEvaluator:
                             _keep(cr, "person", pid, index, value, amounts, statuses)
         months = {plan.index: plan.month for plan in plans} if amounts or statuses else {}
         return Decision(
-            stamp=self.stamp(period),
+            stamp=self._stamped(period, household),
             entitlements=tuple(
                 Entitlement(
                     benefit=b,
@@ -312,20 +351,114 @@ class SingleEvaluator:
                 for (b, e, bid), by_month in sorted(statuses.items())
             ),
             explanations=tuple(traces),
-            spans=self._spans(plans, hid, persons, amounts, reasons),
+            spans=self._spans(plans, hid, pids, amounts, reasons),
+        )
+
+    def _one_month(
+        self,
+        household: object,
+        period: Period,
+        plan: MonthPlan,
+        hid: Id,
+        persons: tuple[tuple[Id, object], ...],
+        pids: tuple[Id, ...],
+    ) -> Decision:
+        """A plain decision for one month: each rule's outcome kept by beneficiary
+        as it comes (no month keys), then the decision's parts made in one pass."""
+        month, params, index = plan.month, plan.params, plan.index
+        paid: dict[tuple[str, str, Id], Money] = {}
+        missed: dict[tuple[str, str, Id], Failed] = {}
+        statuses: dict[tuple[str, str, Id], str] = {}
+        hh: dict[str, object] = {}
+        runs: list[tuple[str, Id, Ctx, tuple[CompiledRule, ...]]] = []
+        if plan.household_rules:
+            c = Ctx(month, params, household, household, hh, hh, index)
+            runs.append(("household", hid, c, plan.household_rules))
+        if plan.person_rules:
+            for pid, person in persons:
+                c = Ctx(month, params, person, household, {}, hh, index)
+                runs.append(("person", pid, c, plan.person_rules))
+        for entity, bid, c, rules in runs:
+            for cr in rules:
+                try:
+                    value = cr.decide(c)
+                except (ConflictingOutcomes, EmptyOutcome):
+                    cr.outcome(c, f"{entity} {bid}")
+                    raise
+                if cr.money:
+                    key = (cr.benefit, entity, bid)
+                    if value.__class__ is Failed:
+                        why: Failed = value
+                    elif value:
+                        before = paid.get(key)
+                        paid[key] = value if before is None else before + value  # type: ignore[assignment, operator]
+                        continue
+                    else:
+                        why = _no_amount(value)
+                    was = missed.get(key)
+                    missed[key] = why if was is None else _joined(was, why)
+                elif value is not None and value.__class__ is not Failed:
+                    statuses[(cr.benefit, entity, bid)] = str(value)
+        spans = []
+        for benefit, entity in self._money_benefits:
+            for bid in (hid,) if entity == "household" else pids:
+                key = (benefit, entity, bid)
+                now = paid.get(key)
+                span = (
+                    _span(plan, plan, now, None)
+                    if now
+                    else _span(plan, plan, None, missed.get(key, _NO_RULE))
+                )
+                spans.append(
+                    BenefitSpans(
+                        benefit=benefit,
+                        entity=entity,
+                        beneficiary_id=bid,
+                        household_id=hid,
+                        spans=(span,),
+                    )
+                )
+        return Decision(
+            stamp=self._stamped(period, household),
+            entitlements=tuple(
+                [
+                    Entitlement(
+                        benefit=b,
+                        entity=e,  # type: ignore[arg-type]
+                        beneficiary_id=bid,
+                        household_id=hid,
+                        monthly=((month, amount),),
+                    )
+                    for (b, e, bid), amount in sorted(paid.items())
+                    if amount
+                ]
+            ),
+            statuses=tuple(
+                [
+                    Status(
+                        benefit=b,
+                        entity=e,  # type: ignore[arg-type]
+                        beneficiary_id=bid,
+                        household_id=hid,
+                        monthly=((month, text),),
+                    )
+                    for (b, e, bid), text in sorted(statuses.items())
+                ]
+            ),
+            explanations=(),
+            spans=tuple(spans),
         )
 
     def _spans(
         self,
         plans: tuple[MonthPlan, ...],
         hid: Id,
-        persons: list[tuple[Id, object]],
+        pids: tuple[Id, ...],
         amounts: dict[tuple[str, str, Id], dict[int, Money]],
         reasons: Reasons,
     ) -> tuple[BenefitSpans, ...]:
         """Every money benefit for every beneficiary, as runs of equal months (what
         :func:`~fpcore.rules._spans.merge_months` gives, without a tuple per month)."""
-        pids = sorted(pid for pid, _ in persons)
         one = plans[0] if len(plans) == 1 else None
         out = []
         for benefit, entity in self._money_benefits:
@@ -431,7 +564,7 @@ class SingleEvaluator:
         plan: MonthPlan,
         month: Month,
         hid: Id,
-        persons: list[tuple[Id, object]],
+        persons: tuple[tuple[Id, object], ...],
         traces: list[RuleTrace],
     ) -> None:
         live = {cr.rule.id for cr in (*plan.person_rules, *plan.household_rules)}
