@@ -171,7 +171,8 @@ _Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _runs(benefit: pl.Series) -> dict[str, list[tuple[int, int]]] | None:
-    """The row ranges of each value when each chunk of ``benefit`` holds one, else None."""
+    """The row ranges of each value: each chunk when each holds one value (checked), else
+    the runs of equal values when there are few; None when the values are mixed."""
     if benefit.null_count():
         return None
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -181,8 +182,17 @@ def _runs(benefit: pl.Series) -> dict[str, list[tuple[int, int]]] | None:
             part = benefit.slice(start, n)
             first = part[0]
             if not (part == first).all():
-                return None
+                break
             spans.setdefault(first, []).append((start, start + n))
+        start += n
+    else:
+        return spans
+    runs = benefit.rle().struct.unnest()
+    if runs.height > 256:
+        return None
+    spans, start = {}, 0
+    for n, value in runs.iter_rows():
+        spans.setdefault(value, []).append((start, start + n))
         start += n
     return spans
 
@@ -190,25 +200,29 @@ def _runs(benefit: pl.Series) -> dict[str, list[tuple[int, int]]] | None:
 def _rows_by_benefit(frame: pl.DataFrame, key: str) -> dict[str, _Rows]:
     """The rows of each benefit as integer arrays. The batch evaluator writes a
     benefit's rows as one run: runs are found by checking each chunk holds one
-    benefit (slices, no copy); otherwise the rows are picked by name."""
+    benefit (each column's run read without a copy); otherwise rows are picked by name."""
     if frame.height == 0:
         return {}
-    columns = [
-        frame[c].cast(pl.Int64).to_numpy() for c in (key, "household_id", "amount_fen", "months")
-    ]
+    names = (key, "household_id", "amount_fen", "months")
     benefit = frame["benefit"]
     spans = _runs(benefit)
     if spans is None:
+        columns = [frame[c].cast(pl.Int64).to_numpy() for c in names]
         found: dict[str, _Rows] = {}
         for name in benefit.drop_nulls().unique().to_list():
             at = np.flatnonzero((benefit == name).fill_null(False).to_numpy())
             found[name] = (columns[0][at], columns[1][at], columns[2][at], columns[3][at])
         return found
-    out: dict[str, _Rows] = {}
-    for name, ranges in spans.items():
-        cut = [np.concatenate([c[lo:hi] for lo, hi in ranges]) for c in columns]
-        out[name] = (cut[0], cut[1], cut[2], cut[3])
-    return out
+
+    def run(column: str, ranges: list[tuple[int, int]]) -> np.ndarray:
+        values = frame[column].cast(pl.Int64)
+        cuts = [values.slice(lo, hi - lo).to_numpy() for lo, hi in ranges]
+        return cuts[0] if len(cuts) == 1 else np.concatenate(cuts)
+
+    return {
+        name: (run(names[0], r), run(names[1], r), run(names[2], r), run(names[3], r))
+        for name, r in spans.items()
+    }
 
 
 def _increasing(values: np.ndarray) -> bool:
@@ -399,6 +413,11 @@ def _smallest(values: np.ndarray, k: int) -> list[int]:
     """The ``k`` smallest distinct values, ascending."""
     if k == 0 or values.size == 0:
         return []
+    if values.size > 1024 and bool((values[1:] >= values[:-1]).all()):
+        # sorted (households follow persons): the smallest are at the start
+        head = np.unique(values[: 64 * k])
+        if head.size >= k:
+            return [int(v) for v in head[:k]]
     if k > 8 or values.size <= 1024:
         return [int(v) for v in np.unique(values)[:k]]
     out: list[int] = []
@@ -719,8 +738,11 @@ def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFram
         return pl.col(column).explode().drop_nulls().unique().sort().head(samples)
 
     counted = [*plain, *(["benefit"] if "payer" in keys and "benefit" not in plain else [])]
-    counts = summary.group_by(counted).agg(
-        pl.col(*_TALLIES).sum(), *(merged(c) for c in _SAMPLES), pl.col("a", "b").sum()
+    # one lazy query from the summary (a few rows) to the table
+    counts = (
+        summary.lazy()
+        .group_by(counted)
+        .agg(pl.col(*_TALLIES).sum(), *(merged(c) for c in _SAMPLES), pl.col("a", "b").sum())
     )
     if "payer" in keys:
         money_keys = list(dict.fromkeys([*plain, "benefit", "year"]))
@@ -730,12 +752,12 @@ def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFram
         split = _by_payer(money, money_keys, base, reform, period)
         groups = [*plain, "payer"]
         # each payer row counts the beneficiaries of the benefits it has a share of
-        who = split.select(*(k for k in counted), "payer").unique()
+        who = split.lazy().select(*(k for k in counted), "payer").unique()
         counted_rows = counts.join(who, on=counted, how="inner")
         tallies = counted_rows.group_by(groups).agg(
             pl.col(*_TALLIES).sum(), *(merged(c) for c in _SAMPLES)
         )
-        amounts = split.group_by(groups).agg(pl.col("a", "b").sum())
+        amounts = split.lazy().group_by(groups).agg(pl.col("a", "b").sum())
         summed = amounts.join(tallies, on=groups, how="left", nulls_equal=True)
     else:
         summed = counts
@@ -767,7 +789,7 @@ def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFram
         _yuan("change_fen").alias("change"),
         "gainer_households",
         "loser_households",
-    )
+    ).collect()
 
 
 def _settings_of(rule: object) -> set[str]:
