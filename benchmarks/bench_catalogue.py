@@ -27,6 +27,7 @@ fails (an error is printed, and the exit status stays 0).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -34,6 +35,10 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fpcore.scenario import Comparison, Grouping
 
 MONTH = (2008, 12)
 YEAR = 2008
@@ -129,7 +134,6 @@ def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None
     """compare(base, one-benefit reform) / one evaluation, shared and unshared; each
     comparison's time split into the evaluation (``evaluate_combined``) and the
     comparison's own work after it (lining up, summing, the table)."""
-    import functools
     from unittest import mock
 
     import pendulum
@@ -210,6 +214,32 @@ def bench_compare(households: int, seed: int, runs: int, year_runs: int) -> None
                     f"{statistics.median(rest) * 1e3:.1f} ms (min {min(rest) * 1e3:.1f}; "
                     f"CPU {statistics.median(rest_cpu) * 1e3:.1f} ms)"
                 )
+        _bench_tables(fpcore.scenario.Comparison.of(population, base, reform, period))
+
+
+def _bench_tables(both: Comparison) -> None:
+    """CPU per table of one comparison (by each grouping, and the gainers and losers)."""
+    groupings: list[tuple[Grouping, ...]] = [
+        ("benefit",),
+        ("payer",),
+        ("township",),
+        ("village",),
+        ("year", "payer"),
+    ]
+    tables: dict[str, Callable[[], object]] = {
+        f"by {'+'.join(by)}": functools.partial(both.table, by) for by in groupings
+    }
+    tables["gainers_losers"] = both.gainers_losers
+    spent_on = []
+    for label, fn in tables.items():
+        fn()  # warm-up (place codes are kept with the population)
+        cpu = []
+        for _ in range(5):
+            start = time.process_time()
+            fn()
+            cpu.append(time.process_time() - start)
+        spent_on.append(f"{label} {statistics.median(cpu) * 1e3:.1f}")
+    print(f"    tables from one comparison (CPU ms, median of 5): {'; '.join(spent_on)}")
 
 
 def main() -> None:

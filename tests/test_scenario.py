@@ -235,12 +235,22 @@ def test_a_projection_compared_by_year_and_payer_adds_up() -> None:
 def test_tables_from_the_arrays_equal_tables_from_the_lines(
     reform: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """By benefit, payer and year the tables are summed from the integer arrays; the
-    same tables summed from the line frame (as a table by place is) are equal."""
+    """By benefit, payer, year and place the tables are summed from the integer arrays;
+    the same tables summed from the line frame (as when households are not keyed
+    0..n-1) are equal."""
     from fpcore.scenario import Comparison, _line_summary
 
     both = Comparison.of(POPULATION, get("county"), reform, parse_period("2013-07..2014-12"))
-    groupings = [("benefit",), ("payer",), ("year",), ("year", "benefit"), ("benefit", "payer")]
+    groupings = [
+        ("benefit",),
+        ("payer",),
+        ("year",),
+        ("year", "benefit"),
+        ("benefit", "payer"),
+        ("year", "township"),
+        ("year", "village", "benefit"),
+        ("year", "township", "payer"),
+    ]
     fast = [both.table(by) for by in groupings]  # type: ignore[arg-type]
 
     def from_lines(
@@ -251,3 +261,15 @@ def test_tables_from_the_arrays_equal_tables_from_the_lines(
     monkeypatch.setattr(Comparison, "summary", from_lines)
     for by, table in zip(groupings, fast, strict=True):
         assert both.table(by).equals(table), by  # type: ignore[arg-type]
+
+
+def test_place_tables_do_not_depend_on_the_order_of_households() -> None:
+    """Households keyed 0..n-1 in row order are read by row, others joined: the same."""
+    tables = dict(POPULATION.tables)
+    tables["households"] = tables["households"].sample(fraction=1.0, shuffle=True, seed=5)
+    shuffled = Population(tables)
+    assert not shuffled.is_dense("households", "household_id")
+    for by in [("township",), ("village", "benefit"), ("township", "payer")]:
+        a = compare(POPULATION, get("county"), RA1200, YEAR, by=by)  # type: ignore[arg-type]
+        b = compare(shuffled, get("county"), RA1200, YEAR, by=by)  # type: ignore[arg-type]
+        assert a.equals(b), by

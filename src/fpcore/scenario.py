@@ -614,6 +614,151 @@ def compare(
     return comparison.table(by, samples=samples)
 
 
+_NONE = np.iinfo(np.int64).max
+
+
+def _place_codes(
+    population: Population, places: Sequence[str]
+) -> tuple[np.ndarray, list[tuple[str | None, ...]]] | None:
+    """Each household row's place (its ``places`` values together) as a code, and each
+    code's values; None unless the households are keyed ``0..n-1``. Kept in the
+    population's cache of derived arrays."""
+    if not population.is_dense("households", "household_id"):
+        return None
+    key = ("places", ",".join(places))
+    cache = population._cache  # the population's own cache of derived arrays
+    if key not in cache:
+        households = population.households
+        digits, names = [], []
+        for column in places:
+            values = households[column].cast(pl.String)
+            distinct = values.drop_nulls().unique().sort()
+            code = values.cast(pl.Enum(distinct.to_list())).to_physical().cast(pl.Int64)
+            digits.append(code.fill_null(distinct.len()).to_numpy())
+            names.append([*distinct.to_list(), None])
+        combined = np.zeros(households.height, dtype=np.int64)
+        for digit, named in zip(digits, names, strict=True):
+            combined = combined * len(named) + digit
+        used, codes = np.unique(combined, return_inverse=True)
+        decoded = []
+        for value in used.tolist():
+            parts: list[str | None] = []
+            for named in reversed(names):
+                value, at = divmod(value, len(named))
+                parts.append(named[at])
+            decoded.append(tuple(reversed(parts)))
+        cache[key] = (codes.astype(np.int64), decoded)
+    found: tuple[np.ndarray, list[tuple[str | None, ...]]] = cache[key]
+    return found
+
+
+def _smallest_per(
+    codes: np.ndarray, values: np.ndarray, present: np.ndarray, size: int, k: int
+) -> np.ndarray:
+    """For each code in ``present``, the ``k`` smallest distinct ``values`` it has, a row
+    each (ascending, :data:`_NONE` where it has fewer)."""
+    if k == 0 or values.size == 0:
+        return np.full((present.size, k), _NONE, dtype=np.int64)
+    if k <= 8:  # the smallest, then the smallest above it, ...: k passes, no sort
+        found = np.full((k, size), _NONE, dtype=np.int64)
+        for j in range(k):
+            if not values.size:
+                break
+            np.minimum.at(found[j], codes, values)
+            keep = values > found[j][codes]
+            codes, values = codes[keep], values[keep]
+        picked: np.ndarray = np.ascontiguousarray(found[:, present].T)
+        return picked
+    order = np.lexsort((values, codes))
+    codes, values = codes[order], values[order]
+    first = np.ones(codes.size, dtype=bool)
+    first[1:] = (codes[1:] != codes[:-1]) | (values[1:] != values[:-1])
+    codes, values = codes[first], values[first]
+    rank = np.arange(codes.size) - np.searchsorted(codes, codes, side="left")
+    codes, values, rank = codes[rank < k], values[rank < k], rank[rank < k]
+    out = np.full((size, k), _NONE, dtype=np.int64)
+    out[codes, rank] = values
+    rows: np.ndarray = out[present]
+    return rows
+
+
+def _samples(name: str, rows: list[np.ndarray], k: int) -> pl.Series:
+    """Rows of :func:`_smallest_per` as a list column (the gaps left out)."""
+    table = np.concatenate(rows) if rows else np.zeros((0, k), dtype=np.int64)
+    if k == 0:
+        table = np.zeros((table.shape[0], 1), dtype=np.int64)
+        return pl.Series(name, table).arr.to_list().list.head(0)
+    lists = pl.Series(name, table).arr.to_list()
+    return lists.list.eval(pl.element().filter(pl.element() != _NONE))
+
+
+def _per_code(
+    codes: np.ndarray, fen: np.ndarray | None, present: np.ndarray, size: int
+) -> list[int]:
+    """For each code in ``present``: how many ``codes`` (``fen`` None), or the sum of
+    their ``fen`` (exact: integers added in place)."""
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, codes, 1 if fen is None else fen)
+    return [int(v) for v in out[present]]
+
+
+def _place_summary(
+    parts: Sequence[_Part], places: Sequence[str], samples: int
+) -> pl.DataFrame | None:
+    """:func:`_tallies` per year, benefit, entity and place, from the blocks: each line's
+    place is its household's code, summed with ``np.add.at`` and counted with
+    ``np.bincount`` (exact integers). None when the households are not keyed
+    ``0..n-1`` (the line frame joins them)."""
+    columns: dict[str, list[Any]] = {
+        c: [] for c in ("year", "benefit", *places, *_TALLIES, "a", "b")
+    }
+    lists: dict[str, list[np.ndarray]] = {c: [] for c in _SAMPLES}
+    for part in parts:
+        coded = _place_codes(part.population, places)
+        if coded is None:
+            return None
+        codes, decoded = coded
+        for block in part.blocks:
+            homes = block.households
+            if homes.size and (int(homes.min()) < 0 or int(homes.max()) >= codes.size):
+                return None
+            at = codes[homes]
+            size = len(decoded)
+            present = np.flatnonzero(np.bincount(at, minlength=size))
+            a, b = block.a, block.b
+
+            base_n = _per_code(at[a != 0], None, present, size)
+            base_fen = _per_code(at, a, present, size)
+            if block.shared:
+                nothing = [0] * present.size
+                tallies = [base_n, base_n, nothing, nothing]
+                none = np.full((present.size, samples), _NONE, dtype=np.int64)
+                lists["gainer_households"].append(none)
+                lists["loser_households"].append(none)
+                reform_fen = base_fen
+            else:
+                gain, lose = b > a, b < a
+                tallies = [
+                    base_n,
+                    *(_per_code(at[m], None, present, size) for m in (b != 0, gain, lose)),
+                ]
+                for name, mask in zip(_SAMPLES, (gain, lose), strict=True):
+                    found = _smallest_per(at[mask], homes[mask], present, size, samples)
+                    lists[name].append(found)
+                reform_fen = _per_code(at, b, present, size)
+            columns["year"].extend([part.year] * present.size)
+            columns["benefit"].extend([block.benefit] * present.size)
+            for n, place in enumerate(places):
+                columns[place].extend(decoded[c][n] for c in present.tolist())
+            for name, values in zip(_TALLIES, tallies, strict=True):
+                columns[name].extend(values)
+            columns["a"].extend(base_fen)
+            columns["b"].extend(reform_fen)
+    schema = {**_SUMMARY_SCHEMA, **dict.fromkeys(places, pl.String)}
+    frame = pl.DataFrame(columns, schema={c: schema[c] for c in columns})
+    return frame.with_columns(_samples(c, lists[c], samples) for c in _SAMPLES)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Comparison:
     """Two policies evaluated on one population over a period, beneficiary by
@@ -705,10 +850,14 @@ class Comparison:
         ``places``: township, village): beneficiaries under each policy, gainers,
         losers, up to ``samples`` of their households and the fen ``a`` and ``b``.
         Without ``by_year`` a line is a beneficiary's over the whole period. What
-        :meth:`table` regroups; without places and by year it is summed straight from
-        the arrays."""
-        if not places and (by_year or len(self.parts) == 1):
-            return _block_summary(self.parts, samples)
+        :meth:`table` regroups; by year it is summed straight from the arrays (by place
+        when the households are keyed ``0..n-1``), else from the line frame."""
+        if by_year or len(self.parts) == 1:
+            if not places:
+                return _block_summary(self.parts, samples)
+            found = _place_summary(self.parts, places, samples)
+            if found is not None:
+                return found
         return _line_summary(self.parts, places, by_year=by_year, samples=samples)
 
 
