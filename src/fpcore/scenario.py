@@ -869,10 +869,28 @@ def _line_summary(
         lines = _line_frame(parts, places)
         groups = ["year", "benefit", *places]
     else:  # a line is a beneficiary's over the period: summed over the years first
-        lines = _line_frame(parts, _PLACES)
-        lines = lines.group_by([*_KEYS, *_PLACES]).agg(pl.col("a", "b").sum())
+        lines = _over_years(parts, places, ("a", "b"))
         groups = ["benefit", *places]
     return lines.group_by(groups).agg(_tallies(samples))
+
+
+def _over_years(
+    parts: Sequence[_Part],
+    places: Sequence[str],
+    sums: Sequence[str],
+    *,
+    changed_only: bool = False,
+) -> pl.DataFrame:
+    """The lines summed over the years, one row per beneficiary, benefit, household and
+    place (the ``sums`` summed). On one population a household's place is the same every
+    year: summed on the integer keys, the ``places`` added after; on a projection's
+    populations, on the places too."""
+    population = parts[0].population
+    if all(part.population is population for part in parts):
+        lines = _line_frame(parts, (), changed_only=changed_only)
+        return _places(lines.group_by(_KEYS).agg(pl.col(*sums).sum()), population, places)
+    lines = _line_frame(parts, _PLACES, changed_only=changed_only)
+    return lines.group_by([*_KEYS, *_PLACES]).agg(pl.col(*sums).sum())
 
 
 def _table(comparison: Comparison, keys: list[str], samples: int) -> pl.DataFrame:
@@ -1057,11 +1075,12 @@ def gainers_losers(
 def _gainers_losers(comparison: Comparison) -> pl.DataFrame:
     base, reform, period = comparison.base, comparison.reform, comparison.period
     # the benefits both policies share pay every line the same: only the others are read
-    paired = _line_frame(comparison.parts, _PLACES, changed_only=True)
-    if len(comparison.parts) > 1:
-        paired = paired.group_by([*_KEYS, *_PLACES]).agg(
-            pl.col("a", "b", "a_months", "b_months").sum()
-        )
+    parts = comparison.parts
+    if len(parts) > 1:
+        sums = ("a", "b", "a_months", "b_months")
+        paired = _over_years(parts, _PLACES, sums, changed_only=True)
+    else:
+        paired = _line_frame(parts, _PLACES, changed_only=True)
     lines = paired.filter(pl.col("a") != pl.col("b")).with_columns(
         pl.col("entity").replace_strict([0, 1], _ENTITIES, return_dtype=pl.String)
     )
