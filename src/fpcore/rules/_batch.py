@@ -983,11 +983,18 @@ class _Parts:
     def __init__(self) -> None:
         self.parts: dict[str, list[_Block]] = {}
 
+    def add(
+        self, benefit: str, first: int, rows: np.ndarray, fen: np.ndarray, months: np.ndarray
+    ) -> None:
+        """Add rows paid ``benefit`` (numpy arrays of integers: rows counted from row
+        ``first``, the fen and the months paid of each)."""
+        narrow = (_narrow(rows), _narrow(fen), _narrow(months))
+        self.parts.setdefault(benefit, []).append((first, narrow))
+
     def extend(self, totals: _Totals, offset: int) -> None:
         """Add a range's rows paid (its rows start at ``offset``)."""
         for benefit, (rows, fen, months) in totals.paid().items():
-            narrow = (_narrow(rows), _narrow(fen), _narrow(months))
-            self.parts.setdefault(benefit, []).append((offset, narrow))
+            self.add(benefit, offset, rows, fen, months)
 
     def blocks(self) -> dict[str, list[_Block]]:
         """The rows paid per benefit, a block per range, handed over: the gatherer is
