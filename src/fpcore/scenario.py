@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -320,17 +321,24 @@ def _parts(
 
 
 def _places(frame: pl.DataFrame, population: Population, columns: Sequence[str]) -> pl.DataFrame:
-    """``frame`` with its households' ``columns`` (township, village): picked by row
-    when households are keyed ``0..n-1``, else joined."""
+    """``frame`` with its households' ``columns`` (township, village): each household's
+    place code picked by row when households are keyed ``0..n-1`` (:func:`_place_codes`),
+    else joined."""
     if not columns:
         return frame
     households = population.households
-    homes = frame["household_id"]
-    at = homes.to_numpy()
+    homes = frame["household_id"].to_numpy()
     if population.is_dense("households", "household_id") and (
-        at.size == 0 or (int(at.min()) >= 0 and int(at.max()) < households.height)
+        homes.size == 0 or (int(homes.min()) >= 0 and int(homes.max()) < households.height)
     ):
-        return frame.with_columns(households[c].gather(homes) for c in columns)
+        picked = []
+        for column in columns:
+            coded = _place_codes(population, [column])
+            assert coded is not None  # the households are keyed 0..n-1
+            codes, decoded = coded
+            names = pl.Series(column, [d[0] for d in decoded], dtype=pl.String)
+            picked.append(names.gather(codes[homes]).cast(households.schema[column]))
+        return frame.with_columns(picked)
     places = households.select("household_id", *columns)
     return frame.join(places, on="household_id", how="left")
 
@@ -480,21 +488,27 @@ def _grouping(by: Sequence[str]) -> list[str]:
     return chosen
 
 
+@functools.lru_cache(maxsize=8)
+def _sample_county(villages_per_township: int) -> County:
+    """:func:`fpcore.model.sample_county` (the default names), made once per size."""
+    from fpcore.model import sample_county
+
+    return sample_county(villages_per_township=villages_per_township)
+
+
 def _place_names(frame: pl.DataFrame, by: Sequence[str], geography: County | None) -> list[pl.Expr]:
     """``township_name`` / ``village_name`` expressions for the place codes in ``by``."""
     wanted = [b for b in ("township", "village") if b in by]
     if not wanted:
         return []
     if geography is None:
-        from fpcore.model import sample_county
-
         villages = frame["village"].drop_nulls().cast(pl.String) if "village" in frame else None
         per = 1
         if villages is not None and villages.len():
             suffix = villages.str.slice(9, 3).cast(pl.Int64, strict=False).drop_nulls()
             highest = suffix.max() if suffix.len() else None
             per = max(1, int(str(highest)) - 200) if highest is not None else 1
-        geography = sample_county(villages_per_township=per)
+        geography = _sample_county(per)
     townships = {t.code: t.name for t in geography.townships}
     villages_named = {v.code: v.name for t in geography.townships for v in t.villages}
     names = {"township": townships, "village": villages_named}
@@ -756,7 +770,11 @@ def _place_summary(
             columns["b"].extend(reform_fen)
     schema = {**_SUMMARY_SCHEMA, **dict.fromkeys(places, pl.String)}
     frame = pl.DataFrame(columns, schema={c: schema[c] for c in columns})
-    return frame.with_columns(_samples(c, lists[c], samples) for c in _SAMPLES)
+    typed = parts[0].population.households.schema if parts else {}
+    return frame.with_columns(
+        *(_samples(c, lists[c], samples) for c in _SAMPLES),
+        *(pl.col(p).cast(typed[p]) for p in places if p in typed),
+    )
 
 
 @attrs.frozen(kw_only=True, eq=False)
