@@ -238,7 +238,7 @@ class Population:
         return Segments(entities, longest, rows, tuple(positions), empty)
 
 
-_HUNDREDTH = Decimal("0.01")
+_HUNDREDTH = pl.Series([Decimal("0.01")], dtype=pl.Decimal(18, 2))
 _YUAN_SLICE = 1 << 17
 
 
@@ -255,9 +255,8 @@ def yuan(fen: pl.Series) -> pl.Series:
         >>> yuan(pl.Series("amount_fen", [1050, -5, 0])).to_list()
         [Decimal('10.50'), Decimal('-0.05'), Decimal('0.00')]
     """
-    hundredth = pl.Series([_HUNDREDTH], dtype=pl.Decimal(18, 2))
     slices = [
-        (fen.slice(at, _YUAN_SLICE).cast(pl.Decimal(18, 0)) * hundredth).cast(pl.Decimal(18, 2))
+        (fen.slice(at, _YUAN_SLICE).cast(pl.Decimal(18, 0)) * _HUNDREDTH).cast(pl.Decimal(18, 2))
         for at in range(0, max(fen.len(), 1), _YUAN_SLICE)
     ]
     return (pl.concat(slices, rechunk=False) if len(slices) > 1 else slices[0]).alias(fen.name)
