@@ -58,23 +58,6 @@ _NO_TRACE: dict[str, object] = {}
 _NO_USE: list[str] = []
 
 
-_RENDERED: dict[tuple[type, object], str] = {}
-
-
-def _render(value: object) -> str:
-    """``render_value`` memoised for the small set of values traces repeat."""
-    key = (type(value), value)
-    try:
-        return _RENDERED[key]
-    except KeyError:
-        text = render_value(value)
-        if len(_RENDERED) < 4096:
-            _RENDERED[key] = text
-        return text
-    except TypeError:  # unhashable
-        return render_value(value)
-
-
 class Ctx:
     """What a compiled expression reads: the entity, its fact caches, the month's values."""
 

@@ -17,7 +17,7 @@ from fpcore.errors import InvalidInput, Problem, TraceNotKept, UnknownName, desc
 from fpcore.money import ZERO, Money
 from fpcore.periods import Month, Period, parse_period
 from fpcore.rules._facts import ENTITIES, Entity
-from fpcore.rules._parameters import CONFIDENCE, Citation
+from fpcore.rules._parameters import CONFIDENCE, Citation, render_value
 from fpcore.rules._spans import BenefitSpans, Span
 from fpcore.rules._trace_json import MAX_TRACE_MONTHS
 
@@ -141,6 +141,33 @@ class ParameterUse:
     citation: Citation
 
 
+_RENDERED: dict[tuple[type, object], str] = {}
+
+
+def _render(value: object) -> str:
+    """``render_value`` memoised for the small set of values traces repeat."""
+    key = (type(value), value)
+    try:
+        return _RENDERED[key]
+    except KeyError:
+        text = render_value(value)
+        if len(_RENDERED) < 4096:
+            _RENDERED[key] = text
+        return text
+    except TypeError:  # unhashable
+        return render_value(value)
+
+
+def _rendered(recorded: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """Values a rule computed, as text: most are looked up (the same few values recur),
+    without a call per value."""
+    known = _RENDERED
+    try:
+        return tuple([(k, known.get((v.__class__, v)) or _render(v)) for k, v in recorded.items()])
+    except TypeError:  # an unhashable value
+        return tuple([(k, _render(v)) for k, v in recorded.items()])
+
+
 @attrs.frozen(kw_only=True)
 class RuleTrace:
     """Why a rule did or did not give an outcome, for one beneficiary and month."""
@@ -161,6 +188,46 @@ class RuleTrace:
     values: tuple[tuple[str, str], ...] = ()
     parameters: tuple[ParameterUse, ...] = ()
     citations: tuple[Citation, ...] = ()
+    _recorded: Mapping[str, object] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+    """The values as computed, when the trace was made by the evaluator: ``values``
+    renders them to text when first read (see :meth:`recorded`)."""
+
+    @classmethod
+    def recorded(cls, values: Mapping[str, object], **fields: Any) -> RuleTrace:
+        """A trace that keeps the values a rule computed as they are (numbers, dates,
+        amounts, ``None``) and renders them to text when ``values`` is first read:
+        an explanation nobody reads in full costs no text.
+
+        Example:
+            >>> from fpcore.periods import Month
+            >>> trace = RuleTrace.recorded(
+            ...     {"person.age": 59}, rule_id="R", title_zh="", title_en="", benefit="b",
+            ...     entity="person", beneficiary_id=1, household_id=1,
+            ...     month=Month(year=2017, month=1), in_force=True, applied=False)
+            >>> trace.values
+            (('person.age', '59'),)
+            >>> trace == RuleTrace(
+            ...     rule_id="R", title_zh="", title_en="", benefit="b", entity="person",
+            ...     beneficiary_id=1, household_id=1, month=Month(year=2017, month=1),
+            ...     in_force=True, applied=False, values=(("person.age", "59"),))
+            True
+        """
+        trace = cls(**fields)
+        object.__delattr__(trace, "values")  # made on first reading, by __getattr__
+        object.__setattr__(trace, "_recorded", values)
+        return trace
+
+    if not TYPE_CHECKING:  # (keeps mypy checking every other attribute name)
+
+        def __getattr__(self, name: str) -> Any:
+            # reached only for a slot not set: the values of a trace made by ``recorded``
+            if name != "values":
+                raise AttributeError(name)
+            values = _rendered(object.__getattribute__(self, "_recorded"))
+            object.__setattr__(self, "values", values)
+            return values
 
     @property
     def failed(self) -> tuple[str, ...]:

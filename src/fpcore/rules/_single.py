@@ -9,7 +9,7 @@ from fpcore._version import __version__
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome
 from fpcore.money import Money
 from fpcore.periods import Month, Period
-from fpcore.rules._compile import _RENDERED, CompiledRule, Ctx, Failed, _render
+from fpcore.rules._compile import CompiledRule, Ctx, Failed
 from fpcore.rules._decision import (
     ConditionTrace,
     Decision,
@@ -19,6 +19,7 @@ from fpcore.rules._decision import (
     RuleTrace,
     Stamp,
     Status,
+    _render,
     with_input,
 )
 from fpcore.rules._parameters import render_value
@@ -134,16 +135,6 @@ def _span(first: MonthPlan, last: MonthPlan, amount: Money | None, why: Failed |
             _SPANS.clear()
         _SPANS[key] = span
     return span
-
-
-def _rendered(trace: dict[str, object]) -> tuple[tuple[str, str], ...]:
-    """The values a rule computed, as text: most are looked up (the same few values
-    recur), without a call per value."""
-    known = _RENDERED
-    try:
-        return tuple([(k, known.get((v.__class__, v)) or _render(v)) for k, v in trace.items()])
-    except TypeError:  # an unhashable value
-        return tuple([(k, _render(v)) for k, v in trace.items()])
 
 
 def _condition_traces(cr: CompiledRule, values: list[object]) -> tuple[ConditionTrace, ...]:
@@ -527,7 +518,8 @@ class SingleEvaluator:
                 self._use(c, name) for name in dict.fromkeys(c.used)
             )
         rule = cr.rule
-        return RuleTrace(
+        return RuleTrace.recorded(
+            c.trace,
             rule_id=rule.id,
             title_zh=rule.title_zh,
             title_en=rule.title_en,
@@ -541,7 +533,6 @@ class SingleEvaluator:
             outcome=_render(value) if applied else None,
             exception=label,
             conditions=_condition_traces(cr, values),
-            values=_rendered(c.trace),
             parameters=uses,
             citations=rule.citations,
         )
