@@ -76,3 +76,14 @@ def test_unread_traces_copy_pickle_and_evolve() -> None:
     assert copy.deepcopy(fresh.explanations[0]) == decision.explanations[0]
     evolved = attrs.evolve(fresh.explanations[1], applied=not fresh.explanations[1].applied)
     assert evolved.values == decision.explanations[1].values
+
+
+def test_a_document_changed_by_its_reader_leaves_the_next_one_alone() -> None:
+    household = _household(1950, True)
+    first = POLICY.evaluate(household, Month(2012, 3), explain=True).to_dict()
+    expected = POLICY.evaluate(household, Month(2012, 3), explain=True).to_dict()
+    for entry in first["expressions"]:  # the expression table is made once and kept
+        if isinstance(entry, list):
+            entry.append("changed")
+    first["expressions"].append("changed")
+    assert POLICY.evaluate(household, Month(2012, 3), explain=True).to_dict() == expected

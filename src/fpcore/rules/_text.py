@@ -8,6 +8,7 @@ citations. A decision whose policy is not loaded in this process is shown with c
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable
@@ -146,6 +147,7 @@ _LATIN_NOTE = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[）)]")
 _FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 
 
+@functools.lru_cache(maxsize=4096)  # the policy's own texts: the same few recur
 def _zh(text: str) -> str:
     """Text from a policy as a Chinese document writes it: notes in English (in
     brackets, or a whole part between semicolons) dropped, full-width punctuation, no
@@ -207,6 +209,7 @@ def _yuan(lang: Lang, amount: Money) -> str:
     return f"{amount}元" if lang == "zh" else f"{amount} yuan"
 
 
+@functools.lru_cache(maxsize=1024)  # a policy cites a few documents, again and again
 def _citation(lang: Lang, c: Citation) -> str:
     if lang == "zh":
         document = _zh(c.document) or "有关文件"

@@ -48,8 +48,25 @@ MAX_TRACE_MONTHS = 12 * 200
 """A trace span longer than this is refused (a bound on what a document may expand to)."""
 
 
+_TABLES: dict[frozenset[str], tuple[list[str | list[str | int]], dict[str, int]]] = {}
+"""Expression tables already made: a policy's decisions list the same few sets of
+expressions (their making is quadratic in the number of expressions)."""
+
+
 def _expression_table(texts: set[str]) -> tuple[list[str | list[str | int]], dict[str, int]]:
-    """Every expression once, shortest first, written with references to shorter ones."""
+    """Every expression once, shortest first, written with references to shorter ones
+    (a table of a set of expressions already seen is looked up; the caller has a copy)."""
+    key = frozenset(texts)
+    found = _TABLES.get(key)
+    if found is None:
+        if len(_TABLES) >= 256:
+            _TABLES.clear()
+        found = _TABLES[key] = _made_table(texts)
+    table, index = found
+    return [list(e) if isinstance(e, list) else e for e in table], index
+
+
+def _made_table(texts: set[str]) -> tuple[list[str | list[str | int]], dict[str, int]]:
     ordered = sorted(texts, key=lambda t: (len(t), t))
     index = {text: i for i, text in enumerate(ordered)}
     shared = [t for t in ordered if len(t) >= _MIN_SHARED]
