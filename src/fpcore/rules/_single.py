@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 class MonthPlan:
     """Per month: the parameter values and the rules in force (cached per policy)."""
 
-    __slots__ = ("household_rules", "index", "month", "params", "person_rules")
+    __slots__ = ("household_rules", "index", "month", "params", "person_rules", "spans")
 
     def __init__(self, policy: Policy, rules: Iterable[CompiledRule], month: Month) -> None:
         self.month = month
@@ -49,6 +49,9 @@ class MonthPlan:
         self.household_rules = tuple(r for r in live if r.rule.entity == "household")
         names = sorted({n for r in live for n in policy.parameters_of(r.rule)})
         self.params: dict[str, object] = {n: policy.parameters[n].at(month.start) for n in names}
+        self.spans: dict[object, Span] = {}
+        """The month as one span, by its amount or by the reasons it is not paid (the
+        reasons a rule gives, as one object each)."""
 
 
 def _keep(
@@ -391,15 +394,20 @@ class SingleEvaluator:
                 elif value is not None and value.__class__ is not Failed:
                     statuses[(cr.benefit, entity, bid)] = str(value)
         spans = []
+        made = plan.spans
         for benefit, entity in self._money_benefits:
             for bid in (hid,) if entity == "household" else pids:
                 key = (benefit, entity, bid)
-                now = paid.get(key)
-                span = (
-                    _span(plan, plan, now, None)
-                    if now
-                    else _span(plan, plan, None, missed.get(key, _NO_RULE))
-                )
+                outcome: object = paid.get(key) or missed.get(key, _NO_RULE)
+                span = made.get(outcome)
+                if span is None:
+                    span = (
+                        _span(plan, plan, None, outcome)
+                        if outcome.__class__ is Failed
+                        else _span(plan, plan, outcome, None)  # type: ignore[arg-type]
+                    )
+                    if len(made) < 64:
+                        made[outcome] = span
                 spans.append(
                     BenefitSpans(
                         benefit=benefit,
