@@ -612,6 +612,14 @@ def main() -> None:
     month, year = Month(year=YEAR, month=12), Year(year=YEAR)
     kept = Population(tables)
     policy.evaluate_table(kept, month)  # warm-up: imports, compile, the layout
+    policy.evaluate_table(kept, month, backend="polars")
+    from fpcore.rules import _kernel
+
+    print(
+        "fpcore (kept) and (fresh): backend auto = "
+        + ("the compiled kernel" if _kernel.available() else "polars (numba not installed)")
+        + f", {os.cpu_count()} threads; fpcore polars: backend='polars'"
+    )
     month_times: dict[str, float] = {}
     for label, period, runs, units in (
         (str(month), month, args.runs, n),
@@ -625,6 +633,9 @@ def main() -> None:
             "fpcore (fresh)": lambda period=period: policy.evaluate_table(
                 Population(tables), period
             ),
+            "fpcore polars": lambda period=period: policy.evaluate_table(
+                kept, period, backend="polars"
+            ),
         }
         times: dict[str, list[float]] = {name: [] for name in contenders}
         values: dict[str, object] = {}
@@ -637,6 +648,8 @@ def main() -> None:
         assert isinstance(expected, dict)
         verdict = check_equal(values["fpcore (kept)"], expected, ref)
         print(f"{label}: fpcore vs numpy reference: {verdict}")
+        verdict = check_equal(values["fpcore polars"], expected, ref)
+        print(f"{label}: fpcore polars backend vs numpy reference: {verdict}")
         t_ref = statistics.median(times["numpy reference"])
         best_ref = min(times["numpy reference"])
         for name, spent in times.items():

@@ -13,25 +13,25 @@ Person facts read a parent within the household (:class:`~fpcore.model.Household
 their own children (those linked to them: common children and their own from an
 earlier marriage), hukou, confirmations; household facts read the couple.
 
-The Python implementations read :mod:`fpcore.model` objects; the columnar ones read
-the tables of :mod:`fpcore.tables`. A property test holds them equal.
+The Python implementations read :mod:`fpcore.model` objects; the row expressions
+(``row=``) read the tables of :mod:`fpcore.tables`, and the batch evaluators (polars,
+the compiled kernel) and the breakpoints of time as intervals follow from them. A
+property test holds the two equal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import pendulum
 
 from fpcore.model import Child, Household, HouseholdParent, Hukou, Person, Sex
 from fpcore.periods import Month, month_index_reaching_age
 from fpcore.rules import Fact, fact
+from fpcore.rules.rows import MONTH, Row, col, when
 from fpcore.tables import hukou_spells
 from fpcore.tables import most_children_alive_together as _most_together
-
-if TYPE_CHECKING:
-    import polars as pl
 
 #: The benefit name a special-assistance confirmation carries.
 SPECIAL_ASSISTANCE = "special_assistance"
@@ -173,59 +173,37 @@ def _own_kids(parent: HouseholdParent) -> tuple[Kid, ...]:
     return _record(parent.household).own[parent.index]
 
 
-def _col(name: str) -> pl.Expr:
-    import polars as pl
+_ALIVE = col("death_index").is_null() | (col("death_index") >= MONTH)
+"""A person alive in the month (through the month of death)."""
 
-    return pl.col(name)
+_JOINED = col("join_index") <= MONTH
+"""A child who has joined by the month (birth or adoption)."""
 
+_LIVING = _JOINED & (col("death_index").is_null() | (col("death_index") > MONTH))
+"""A child who has joined and is alive in the month (not from the month of death)."""
 
-def _where(condition: pl.Expr, value: pl.Expr) -> pl.Expr:
-    """``value`` where ``condition`` holds, else null (aggregations skip nulls)."""
-    import polars as pl
+_SPELL = (col("start_index") <= MONTH) & (col("end_index").is_null() | (col("end_index") > MONTH))
+"""A hukou spell in force in the month, while its holder is alive."""
 
-    return pl.when(condition).then(value)
-
-
-def _alive_col(m: Month) -> pl.Expr:
-    return _col("death_index").is_null() | (_col("death_index") >= m.index)
-
-
-def _joined_col(m: Month) -> pl.Expr:
-    return _col("join_index") <= m.index
-
-
-def _living_col(m: Month) -> pl.Expr:
-    death = _col("death_index")
-    return _joined_col(m) & (death.is_null() | (death > m.index))
-
-
-def _spell_col(m: Month) -> pl.Expr:
-    """A hukou spell in force in the month, while its holder is alive."""
-    end = _col("end_index")
-    return (_col("start_index") <= m.index) & (end.is_null() | (end > m.index))
-
-
-def _disability_col(m: Month) -> pl.Expr:
-    """A disability certificate in force in the month, of a living child."""
-    cancelled, died = _col("cancelled_index"), _col("child_death_index")
-    return (
-        (_col("issued_index") <= m.index)
-        & (cancelled.is_null() | (cancelled > m.index))
-        & (_col("child_join_index") <= m.index)
-        & (died.is_null() | (died > m.index))
-    )
+_DISABILITY = (
+    (col("issued_index") <= MONTH)
+    & (col("cancelled_index").is_null() | (col("cancelled_index") > MONTH))
+    & (col("child_join_index") <= MONTH)
+    & (col("child_death_index").is_null() | (col("child_death_index") > MONTH))
+)
+"""A disability certificate in force in the month, of a living child."""
 
 
 # --- a parent's own facts ----------------------------------------------------------------
 
 
-@fact("person", "bool", columnar=_alive_col)
+@fact("person", "bool", row=_ALIVE)
 def alive(parent: HouseholdParent, month: Month) -> bool:
     """The person is alive in the month (paid through the month of death)."""
     return _alive_in(parent.person, month.index)
 
 
-@fact("person", "bool", columnar=lambda m: _col("is_female"))
+@fact("person", "bool", row=col("is_female"))
 def is_woman(parent: HouseholdParent, month: Month) -> bool:
     """The person is the woman of the couple."""
     return parent.person.sex is Sex.FEMALE
@@ -234,7 +212,7 @@ def is_woman(parent: HouseholdParent, month: Month) -> bool:
 @fact(
     "person",
     "bool",
-    columnar=lambda m: _col("rural") & ~_col("hukou_changed") & _alive_col(m),
+    row=col("rural") & ~col("hukou_changed") & _ALIVE,
 )
 def rural_from_birth(parent: HouseholdParent, month: Month) -> bool:
     """The person's hukou never changes and is rural (while alive)."""
@@ -248,7 +226,7 @@ def rural_from_birth(parent: HouseholdParent, month: Month) -> bool:
     over="hukou_spells",
     agg="any",
     fill=False,
-    columnar=lambda m: _spell_col(m) & _col("rural"),
+    row=_SPELL & col("rural"),
 )
 def rural_after_change(parent: HouseholdParent, month: Month) -> bool:
     """The person's hukou changes, and the class in force in the month is rural."""
@@ -261,25 +239,25 @@ RURAL_HUKOU = rural_from_birth | rural_after_change
 or the one in force after the changes (a change counts from its month)."""
 
 
-@fact("person", "date", columnar=lambda m: _col("birth_date"))
+@fact("person", "date", row=col("birth_date"))
 def birth_date(parent: HouseholdParent, month: Month) -> pendulum.Date:
     """The person's date of birth."""
     return parent.person.birth_date
 
 
-@fact("person", "int", columnar=lambda m: _col("age49_index"))
+@fact("person", "int", row=col("age49_index"))
 def month_turning_49(parent: HouseholdParent, month: Month) -> int:
     """Month index of the person's own 49th birthday."""
     return month_index_reaching_age(parent.person.birth_date, 49)
 
 
-@fact("person", "int", columnar=lambda m: _col("age60_index"))
+@fact("person", "int", row=col("age60_index"))
 def month_turning_60(parent: HouseholdParent, month: Month) -> int:
     """Month index of the person's 60th birthday."""
     return month_index_reaching_age(parent.person.birth_date, 60)
 
 
-@fact("person", "int", columnar=lambda m: _col("age60_index") // 12 * 12)
+@fact("person", "int", row=col("age60_index") // 12 * 12)
 def year_turning_60(parent: HouseholdParent, month: Month) -> int:
     """Month index of January of the year of the person's 60th birthday."""
     return month_index_reaching_age(parent.person.birth_date, 60) // 12 * 12
@@ -289,14 +267,14 @@ def _own(parent: HouseholdParent) -> tuple[Child, ...]:
     return parent.children
 
 
-@fact("person", "int", over="parenthood", agg="sum", fill=0, columnar=_joined_col)
+@fact("person", "int", over="parenthood", agg="sum", fill=0, row=_JOINED)
 def own_children_ever(parent: HouseholdParent, month: Month) -> int:
     """The person's own children (born to or adopted by them) by the month, living or not."""
     m = month.index
     return sum(1 for k in _own_kids(parent) if k[_JOIN] <= m)
 
 
-@fact("person", "int", over="parenthood", agg="sum", fill=0, columnar=_living_col)
+@fact("person", "int", over="parenthood", agg="sum", fill=0, row=_LIVING)
 def own_living_children(parent: HouseholdParent, month: Month) -> int:
     """The person's own children alive in the month."""
     m = month.index
@@ -309,7 +287,7 @@ def own_living_children(parent: HouseholdParent, month: Month) -> int:
     over="parenthood",
     agg="sum",
     fill=0,
-    columnar=lambda m: _living_col(m) & _col("is_female"),
+    row=_LIVING & col("is_female"),
 )
 def own_living_daughters(parent: HouseholdParent, month: Month) -> int:
     """The person's own daughters alive in the month."""
@@ -323,7 +301,7 @@ def own_living_daughters(parent: HouseholdParent, month: Month) -> int:
     over="parenthood",
     agg="max",
     fill=0,
-    columnar=lambda m: _where(_joined_col(m), _col("siblings_alive_at_join") + 1),
+    row=when(_JOINED, col("siblings_alive_at_join") + 1),
 )
 def own_most_children_alive_together(parent: HouseholdParent, month: Month) -> int:
     """The most of the person's own children alive at one time, up to the month."""
@@ -336,7 +314,7 @@ def own_most_children_alive_together(parent: HouseholdParent, month: Month) -> i
     over="parenthood",
     agg="sum",
     fill=0,
-    columnar=lambda m: _joined_col(m) & ~_col("within_policy"),
+    row=_JOINED & ~col("within_policy"),
 )
 def own_out_of_policy_children(parent: HouseholdParent, month: Month) -> int:
     """The person's own children born outside the rules, joined by the month (any year)."""
@@ -344,13 +322,14 @@ def own_out_of_policy_children(parent: HouseholdParent, month: Month) -> int:
     return sum(1 for k in _own_kids(parent) if k[_JOIN] <= m and not k[_WITHIN])
 
 
-def _window_col(first_year: int, last_year: int | None) -> pl.Expr:
-    # whole years as month-index bounds: integer compares, no date decoding per row
-    birth = _col("birth_index")
+def _window(first_year: int, last_year: int | None) -> Row:
+    """Births outside the rules in whole years (month-index bounds: integer compares,
+    no date decoding per row)."""
+    birth = col("birth_index")
     window = birth >= first_year * 12
     if last_year is not None:
         window = window & (birth <= last_year * 12 + 11)
-    return ~_col("within_policy") & window
+    return ~col("within_policy") & window
 
 
 def _out_of_policy(children: Iterable[Child], first_year: int, last_year: int | None) -> int:
@@ -369,7 +348,7 @@ def _out_of_policy(children: Iterable[Child], first_year: int, last_year: int | 
     over="parenthood",
     agg="sum",
     fill=0,
-    columnar=lambda m: _window_col(1973, 2001),
+    row=_window(1973, 2001),
 )
 def own_out_of_policy_births_1973_2001(parent: HouseholdParent, month: Month) -> int:
     """The person's own births outside the rules from 1973 through 2001 (national window)."""
@@ -382,7 +361,7 @@ def own_out_of_policy_births_1973_2001(parent: HouseholdParent, month: Month) ->
     over="parenthood",
     agg="sum",
     fill=0,
-    columnar=lambda m: _window_col(1973, None),
+    row=_window(1973, None),
 )
 def own_out_of_policy_births_since_1973(parent: HouseholdParent, month: Month) -> int:
     """The person's own births outside the rules since 1973 (Shandong's wording)."""
@@ -394,9 +373,7 @@ def own_out_of_policy_births_since_1973(parent: HouseholdParent, month: Month) -
     "int",
     over="parenthood",
     agg="max",
-    columnar=lambda m: _where(
-        _col("death_index").is_not_null() & (_col("death_index") <= m.index), _col("death_index")
-    ),
+    row=when(col("death_index").is_not_null() & (col("death_index") <= MONTH), col("death_index")),
 )
 def own_last_child_death(parent: HouseholdParent, month: Month) -> int | None:
     """Month index of the latest death among the person's own children, up to the month."""
@@ -421,7 +398,7 @@ def _certificates_in_force(parent: HouseholdParent, m: int) -> list[tuple[int, i
     "int",
     over="parent_disabilities",
     agg="min",
-    columnar=lambda m: _where(_disability_col(m), _col("grade")),
+    row=when(_DISABILITY, col("grade")),
 )
 def own_child_disability_grade(parent: HouseholdParent, month: Month) -> int | None:
     """The most severe grade (1 is most severe) of a certificate in force for a living own
@@ -434,7 +411,7 @@ def own_child_disability_grade(parent: HouseholdParent, month: Month) -> int | N
     "int",
     over="parent_disabilities",
     agg="max",
-    columnar=lambda m: _where(_disability_col(m), _col("issued_index")),
+    row=when(_DISABILITY, col("issued_index")),
 )
 def own_child_disabled_since(parent: HouseholdParent, month: Month) -> int | None:
     """Month index of issue of the certificate in force for a living own child (the
@@ -447,9 +424,9 @@ def own_child_disabled_since(parent: HouseholdParent, month: Month) -> int | Non
     "int",
     over="confirmations",
     agg="max",
-    columnar=lambda m: _where(
-        (_col("benefit") == SPECIAL_ASSISTANCE) & (_col("confirmed_index") <= m.index),
-        _col("confirmed_index"),
+    row=when(
+        (col("benefit") == SPECIAL_ASSISTANCE) & (col("confirmed_index") <= MONTH),
+        col("confirmed_index"),
     ),
 )
 def special_assistance_confirmed(parent: HouseholdParent, month: Month) -> int | None:
@@ -474,7 +451,7 @@ def special_assistance_confirmed(parent: HouseholdParent, month: Month) -> int |
     over="persons",
     agg="sum",
     fill=0,
-    columnar=lambda m: ~_col("rural") & ~_col("hukou_changed") & _alive_col(m),
+    row=~col("rural") & ~col("hukou_changed") & _ALIVE,
 )
 def living_parents_urban_from_birth(household: Household, month: Month) -> int:
     """Parents alive in the month whose hukou never changes and is urban."""
@@ -492,7 +469,7 @@ def living_parents_urban_from_birth(household: Household, month: Month) -> int:
     over="hukou_spells",
     agg="sum",
     fill=0,
-    columnar=lambda m: _spell_col(m) & ~_col("rural"),
+    row=_SPELL & ~col("rural"),
 )
 def living_parents_urban_after_change(household: Household, month: Month) -> int:
     """Parents alive in the month whose hukou changes and is urban in that month."""
@@ -506,13 +483,13 @@ PARENTS_RURAL = (living_parents_urban_from_birth + living_parents_urban_after_ch
 """Every parent alive in the month holds a rural hukou in that month."""
 
 
-@fact("household", "date", over="persons", agg="min", columnar=lambda m: _col("birth_date"))
+@fact("household", "date", over="persons", agg="min", row=col("birth_date"))
 def earliest_parent_birth(household: Household, month: Month) -> pendulum.Date:
     """Birth date of the older parent."""
     return min(p.birth_date for p in household.parents)
 
 
-@fact("household", "int", over="persons", fill=0, agg="sum", columnar=_alive_col)
+@fact("household", "int", over="persons", fill=0, agg="sum", row=_ALIVE)
 def living_parents(household: Household, month: Month) -> int:
     """Parents alive in the month."""
     m = month.index
@@ -528,7 +505,7 @@ def _woman(household: Household) -> Person | None:
     "int",
     over="persons",
     agg="max",
-    columnar=lambda m: _where(_col("is_female"), _col("age49_index")),
+    row=when(col("is_female"), col("age49_index")),
 )
 def woman_turning_49(household: Household, month: Month) -> int | None:
     """Month index of the 49th birthday of the woman of the household (alive or not);
@@ -543,7 +520,7 @@ def woman_turning_49(household: Household, month: Month) -> int | None:
     over="persons",
     agg="any",
     fill=False,
-    columnar=lambda m: _col("is_female") & _alive_col(m),
+    row=col("is_female") & _ALIVE,
 )
 def woman_alive(household: Household, month: Month) -> bool:
     """The woman of the household is alive in the month."""
@@ -556,7 +533,7 @@ def woman_alive(household: Household, month: Month) -> bool:
     "int",
     over="persons",
     agg="max",
-    columnar=lambda m: _where(_col("is_female"), _col("death_index")),
+    row=when(col("is_female"), col("death_index")),
 )
 def woman_death_month(household: Household, month: Month) -> int | None:
     """Month index of the death of the woman of the household; missing while she lives."""
@@ -567,14 +544,14 @@ def woman_death_month(household: Household, month: Month) -> int | None:
 # --- the couple's children -----------------------------------------------------------------
 
 
-@fact("household", "int", over="children", agg="sum", fill=0, columnar=_joined_col)
+@fact("household", "int", over="children", agg="sum", fill=0, row=_JOINED)
 def children_ever(household: Household, month: Month) -> int:
     """Children born to or adopted by the household by the month, living or not."""
     m = month.index
     return sum(1 for k in _record(household).kids if k[_JOIN] <= m)
 
 
-@fact("household", "int", over="children", agg="sum", fill=0, columnar=_living_col)
+@fact("household", "int", over="children", agg="sum", fill=0, row=_LIVING)
 def living_children(household: Household, month: Month) -> int:
     """Children of the household alive in the month."""
     m = month.index
@@ -587,7 +564,7 @@ def living_children(household: Household, month: Month) -> int:
     over="children",
     fill=0,
     agg="sum",
-    columnar=lambda m: _living_col(m) & _col("is_female"),
+    row=_LIVING & col("is_female"),
 )
 def living_daughters(household: Household, month: Month) -> int:
     """Daughters of the household alive in the month."""
@@ -601,7 +578,7 @@ def living_daughters(household: Household, month: Month) -> int:
     over="children",
     fill=0,
     agg="max",
-    columnar=lambda m: _where(_joined_col(m), _col("siblings_alive_at_join") + 1),
+    row=when(_JOINED, col("siblings_alive_at_join") + 1),
 )
 def most_children_alive_together(household: Household, month: Month) -> int:
     """The most children the household has had alive at one time, up to the month
@@ -614,7 +591,7 @@ def most_children_alive_together(household: Household, month: Month) -> int:
     "int",
     over="children",
     agg="max",
-    columnar=lambda m: _where(_living_col(m), _col("adult_index")),
+    row=when(_LIVING, col("adult_index")),
 )
 def month_child_turns_18(household: Household, month: Month) -> int | None:
     """Month index of the 18th birthday of the youngest living child (missing if none)."""
@@ -629,7 +606,7 @@ def month_child_turns_18(household: Household, month: Month) -> int | None:
     "date",
     over="children",
     agg="max",
-    columnar=lambda m: _where(_living_col(m), _col("birth_date")),
+    row=when(_LIVING, col("birth_date")),
 )
 def living_child_birth(household: Household, month: Month) -> pendulum.Date | None:
     """Birth date of the youngest living child (missing if none)."""
@@ -645,7 +622,7 @@ def living_child_birth(household: Household, month: Month) -> pendulum.Date | No
     over="children",
     fill=0,
     agg="sum",
-    columnar=lambda m: _window_col(1973, 2001),
+    row=_window(1973, 2001),
 )
 def out_of_policy_births_1973_2001(household: Household, month: Month) -> int:
     """The couple's births outside the rules from 1973 through 2001, both spouses'
@@ -659,7 +636,7 @@ def out_of_policy_births_1973_2001(household: Household, month: Month) -> int:
     over="children",
     fill=0,
     agg="sum",
-    columnar=lambda m: _window_col(1973, None),
+    row=_window(1973, None),
 )
 def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
     """The couple's births outside the rules since 1973, both spouses' children counted."""
@@ -672,13 +649,8 @@ def out_of_policy_births_since_1973(household: Household, month: Month) -> int:
 @fact(
     "household",
     "bool",
-    columnar=lambda m: (
-        (_col("certificate_index") <= m.index)
-        & (
-            _col("certificate_return_index").is_null()
-            | (_col("certificate_return_index") > m.index)
-        )
-    ),
+    row=(col("certificate_index") <= MONTH)
+    & (col("certificate_return_index").is_null() | (col("certificate_return_index") > MONTH)),
 )
 def honour_certificate_held(household: Household, month: Month) -> bool:
     """The couple holds the honour certificate (独生子女父母光荣证) in the month: issued by
@@ -687,14 +659,14 @@ def honour_certificate_held(household: Household, month: Month) -> bool:
     return held is not None and held[0] <= month.index < held[1]
 
 
-@fact("household", "date", columnar=lambda m: _col("certificate_date"))
+@fact("household", "date", row=col("certificate_date"))
 def honour_certificate_issued(household: Household, month: Month) -> pendulum.Date | None:
     """The day the honour certificate was issued; missing if none."""
     certificate = household.honour_certificate
     return None if certificate is None else certificate.issued
 
 
-@fact("household", "int", columnar=lambda m: _col("waiver_index"))
+@fact("household", "int", row=col("waiver_index"))
 def waiver_month(household: Household, month: Month) -> int | None:
     """Month index of the voluntary waiver of a second-child quota; missing if none."""
     quota = household.second_child_quota

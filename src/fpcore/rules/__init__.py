@@ -1,9 +1,10 @@
 """The generic rule engine: dated cited parameters, facts, rules, policies, two evaluators.
 
 A catalogue defines *facts* (derived quantities on a person or household for a
-month, each with a Python and a polars implementation), *parameters* (dated, cited
-values, loaded from TOML) and *rules* (conditions with reason codes, a default
-outcome and prioritised exceptions) written in a small expression algebra. A
+month, each with a Python implementation and a row expression from which the
+polars one, its breakpoints in time and the compiled kernel's code follow),
+*parameters* (dated, cited values, loaded from TOML) and *rules* (conditions with
+reason codes, a default outcome and prioritised exceptions) written in a small expression algebra. A
 :class:`Policy` bundles them with settings; ``policy.evaluate(household, period)``
 gives an explainable :class:`Decision`, and ``policy.evaluate_table(population,
 period)`` computes the same entitlements for a whole population with polars.

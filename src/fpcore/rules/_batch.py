@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import reduce
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
@@ -20,7 +20,7 @@ import polars as pl
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome, InvalidInput
 from fpcore.money import Money
 from fpcore.periods import Month, Period
-from fpcore.rules import _intervals
+from fpcore.rules import _intervals, _kernel
 from fpcore.rules._columnar import _DTYPES, _VARIES, _Env, _hoistable, _lit, to_polars
 from fpcore.rules._expr import (
     Compare,
@@ -911,7 +911,48 @@ _PART_HOUSEHOLDS = 1 << 17
 larger ranges were not faster on this machine, months or years)."""
 
 
-def evaluate_table(policy: Policy, pop: Population, period: Period) -> EntitlementTables:
+Backend = Literal["auto", "polars", "kernel"]
+"""How ``Policy.evaluate_table`` computes: ``polars`` (queries per month or interval),
+``kernel`` (the compiled per-household kernel, :mod:`fpcore.rules._kernel`; extra
+``kernel``), ``auto`` (the kernel when numba is installed, the population has at least
+:data:`KERNEL_MIN_PERSONS` persons and the rules compile; else polars)."""
+
+KERNEL_MIN_PERSONS = 100_000
+"""Below this, ``auto`` uses polars: compiling a kernel (5-20 s the first time a policy
+reading meets a machine; its machine code is then cached on disk) would cost more than
+it saves."""
+
+
+def evaluate_table(
+    policy: Policy, pop: Population, period: Period, backend: Backend = "auto"
+) -> EntitlementTables:
+    """Evaluate a policy over population tables for a period with the chosen backend
+    (see :data:`Backend`)."""
+    if backend not in ("auto", "polars", "kernel"):
+        raise InvalidInput(
+            f"backend must be 'auto', 'polars' or 'kernel', not {backend!r}", path="backend"
+        )
+    if backend == "kernel" or (
+        backend == "auto" and pop.persons.height >= KERNEL_MIN_PERSONS and _kernel.available()
+    ):
+        months = list(period.months())
+        evaluation = _Evaluation(policy)
+        rules = [p for r, p in zip(policy.rules, evaluation.pruned, strict=True) if _in(r, months)]
+        try:
+            found = _kernel.evaluate(policy, rules, evaluation.settings, pop, months)
+        except _kernel.KernelUnavailable:
+            if backend == "kernel":
+                raise
+        else:
+            totals = {}
+            for entity, (fen, paid) in found.items():
+                totals[entity] = _Totals()
+                totals[entity].fen, totals[entity].months = fen, paid
+            return _tables(pop, totals, [], len(months) > 1)
+    return _evaluate_polars(policy, pop, period)
+
+
+def _evaluate_polars(policy: Policy, pop: Population, period: Period) -> EntitlementTables:
     """Evaluate a policy over population tables for a period (see ``Policy.evaluate_table``).
 
     When every table is sorted by household, the households are evaluated in ranges

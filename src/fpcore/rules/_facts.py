@@ -9,6 +9,7 @@ import attrs
 
 from fpcore.periods import Month
 from fpcore.rules._expr import Expr, Kind
+from fpcore.rules.rows import Row
 
 if TYPE_CHECKING:
     import polars as pl
@@ -35,10 +36,15 @@ class Fact(Expr, Generic[T]):
         entity: ``"person"`` or ``"household"``.
         kind: the kind of its values (``money`` facts are ``Money``; in tables, fen).
         python: ``f(entity_object, month) -> value`` over the domain objects.
-        columnar: ``g(month) -> polars expression`` over the entity's table; with
-            ``over``, a row-level expression over table ``over`` that ``agg``
-            combines per entity key (or, when ``agg`` is None, an aggregation
-            expression run in a ``group_by``; slower).
+        row: what the fact reads in one row, as a row expression
+            (:func:`fpcore.rules.col`, :data:`fpcore.rules.MONTH`): of the entity's
+            table, or with ``over``, of table ``over``, combined per entity by ``agg``.
+            The polars expression, the breakpoints of time as intervals and the
+            compiled kernel all follow from it (``columnar`` is then derived).
+        columnar: ``g(month) -> polars expression``, for a fact no row expression
+            can say: over the entity's table; with ``over``, a row-level expression
+            over table ``over`` that ``agg`` combines per entity key (or, when
+            ``agg`` is None, an aggregation expression run in a ``group_by``; slower).
         over: the name of a population table aggregated by the entity key.
         agg: ``sum``, ``min``, ``max``, ``all`` or ``any`` of the rows' values.
         fill: the value for entities that have no rows in ``over`` (else missing).
@@ -52,12 +58,17 @@ class Fact(Expr, Generic[T]):
     kind: Kind
     python: Callable[[T, Month], object]
     columnar: Callable[[Month], pl.Expr] | None = None
+    row: Row | None = None
     over: str | None = None
     agg: Aggregation | None = None
     fill: object = None
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
+        if self.row is not None:
+            if self.columnar is not None:
+                raise ValueError(f"fact {self.name!r}: give row= or columnar=, not both")
+            object.__setattr__(self, "columnar", _RowColumnar(self.row))
         if self.agg is not None and self.over is None:
             raise ValueError(f"fact {self.name!r}: agg needs over=<table>")
         if self.entity not in ENTITIES:
@@ -73,11 +84,29 @@ class Fact(Expr, Generic[T]):
             "entity": self.entity,
             "kind": self.kind,
             "python": _qualname(self.python),
-            "columnar": _qualname(self.columnar) if self.columnar else None,
+            "columnar": (
+                None
+                if self.columnar is None
+                else self.row.text()
+                if self.row is not None
+                else _qualname(self.columnar)
+            ),
             "over": self.over,
             "agg": self.agg,
             "fill": repr(self.fill),
         }
+
+
+class _RowColumnar:
+    """A fact's polars expression for a month, from its row expression."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+
+    def __call__(self, month: Month) -> pl.Expr:
+        return self.row.polars(month.index)
 
 
 def _qualname(fn: object) -> str:
@@ -91,6 +120,7 @@ def fact(
     kind: Kind,
     *,
     columnar: Callable[[Month], pl.Expr] | None = None,
+    row: Row | None = None,
     over: str | None = None,
     agg: Aggregation | None = None,
     fill: object = None,
@@ -113,6 +143,7 @@ def fact(
             kind=kind,
             python=fn,
             columnar=columnar,
+            row=row,
             over=over,
             agg=agg,
             fill=fill,

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 import pendulum
@@ -389,7 +389,12 @@ class Policy:
         return result
 
     def evaluate_table(
-        self, population: Population | Dataset, period: Period, *, client: Any = None
+        self,
+        population: Population | Dataset,
+        period: Period,
+        *,
+        client: Any = None,
+        backend: Literal["auto", "polars", "kernel"] = "auto",
     ) -> EntitlementTables:
         """Evaluate every rule over a population of tables (needs polars).
 
@@ -424,7 +429,7 @@ class Policy:
         from fpcore.rules._population import warn_if_out_of_date
 
         warn_if_out_of_date(population.as_of, period, stacklevel=2)
-        return evaluate_table(self, population, period)
+        return evaluate_table(self, population, period, backend)
 
 
 @attrs.frozen(kw_only=True)
