@@ -83,6 +83,7 @@ def test_kernel_equals_the_single_evaluator(homes: list[Household], period: Peri
     assert found == expected
 
 
+@pytest.mark.parametrize("specialised", [False, True])
 @pytest.mark.parametrize(
     "period",
     [
@@ -92,15 +93,15 @@ def test_kernel_equals_the_single_evaluator(homes: list[Household], period: Peri
         MonthSpan(first=Month(2006, 1), last=Month(2017, 12)),
     ],
 )
-def test_kernel_equals_polars_on_a_synthetic_county(period: Period) -> None:
-    """A few thousand households, on several threads (ranges of households)."""
+def test_kernel_equals_polars_on_a_synthetic_county(
+    period: Period, specialised: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A few thousand households on several threads (ranges of households), with the
+    kernel compiled for any table and for these tables' complete columns."""
     pop = Population(synthetic_county(households=3_000, seed=5).tables())
-    previous = _kernel._HOUSEHOLDS_PER_THREAD
-    _kernel._HOUSEHOLDS_PER_THREAD = 500  # several ranges even on a small county
-    try:
-        _same(pop, "county", period)
-    finally:
-        _kernel._HOUSEHOLDS_PER_THREAD = previous
+    monkeypatch.setattr(_kernel, "_HOUSEHOLDS_PER_THREAD", 500)  # several ranges
+    monkeypatch.setattr(_kernel, "SPECIALISE_FROM_PERSONS", 1 if specialised else 10**12)
+    _same(pop, "county", period)
 
 
 def test_total_over_a_period_is_the_sum_of_its_months() -> None:

@@ -837,7 +837,12 @@ class _Evaluation:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.settings = policy.settings_in_force()
-        self.pruned = [_under_settings(r, self.settings) for r in policy.rules]
+        pruned = policy._cache.get("batch_pruned_rules")  # a policy is immutable
+        if pruned is None:
+            pruned = policy._cache["batch_pruned_rules"] = [
+                _under_settings(r, self.settings) for r in policy.rules
+            ]
+        self.pruned: list[Rule] = pruned
 
     def month(
         self,

@@ -132,6 +132,8 @@ def month_columns(f: Fact[Any], months: Sequence[Month]) -> frozenset[str] | Non
         >>> sorted(month_columns(alive, [Month(2014, 1), Month(2014, 2)]) or ())
         ['death_index']
     """
+    if f.row is not None:  # read from the definition
+        return f.row.month_columns()
     if f.columnar is None:
         return None
     return _month_columns(f.columnar, tuple(m.index for m in months))
@@ -290,6 +292,8 @@ MONTH_COLUMN = "__month"
 def month_as_column(f: Fact[Any], a: Month, b: Month) -> pl.Expr | None:
     """The fact's expression with the month read from the column :data:`MONTH_COLUMN`
     (found as the literal that differs between months ``a`` and ``b``)."""
+    if f.row is not None:
+        return f.row.polars(pl.col(MONTH_COLUMN))
     assert f.columnar is not None
     text = _month_as_column(f.columnar, a.index, b.index)
     return None if text is None else pl.Expr.deserialize(io.StringIO(text), format="json")

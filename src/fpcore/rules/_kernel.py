@@ -27,6 +27,7 @@ column types) for the life of the process.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import importlib.util
 import itertools
@@ -110,7 +111,7 @@ def _scalar_physical(value: object) -> int | bool | None:
     raise KernelUnavailable(f"a value of type {type(value).__name__} ({value!r})")
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # slots=False: the cached variable name lives in __dict__
 class _Column:
     """A table's column as the kernel reads it: ``i32``, ``i64`` or ``b8`` (booleans as
     bytes, 2 for missing); ``equals``: a text column compared with this value (read as
@@ -121,8 +122,9 @@ class _Column:
     form: str
     equals: str | None = None
 
-    @property
+    @functools.cached_property
     def variable(self) -> str:
+        """The name of the kernel's argument that holds the column."""
         suffix = (
             ""
             if self.equals is None
@@ -232,8 +234,13 @@ _OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 class _Generator:
     """Writes the kernel of one set of rules for one schema of tables."""
 
-    def __init__(self, schema: Mapping[str, Mapping[str, pl.DataType]]) -> None:
+    def __init__(
+        self,
+        schema: Mapping[str, Mapping[str, pl.DataType]],
+        complete: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.schema = schema
+        self.complete = complete  # (table, column) without missing values: no test for them
         self.src = _Source()
         self.columns: dict[str, _Column] = {}  # variable -> column
         self.starts: set[tuple[str, str]] = set()  # (table, key) groupings
@@ -271,8 +278,12 @@ class _Generator:
             return found
         name = self.src.fresh("x")
         self.src.add(f"{name} = {column.variable}[{row}]")
+        complete = (column.table, column.name) in self.complete
         if column.form == "b8":
-            value = self.src.assign(key + " value", f"{name} == 1", f"{name} != {_BOOL_NULL}")
+            ok = "True" if complete else f"{name} != {_BOOL_NULL}"
+            value = self.src.assign(key + " value", f"{name} == 1", ok)
+        elif complete:
+            value = (name, "True")
         else:
             null = _I32_NULL if column.form == "i32" else _I64_NULL
             value = (name, f"({name} != {null})")
@@ -634,8 +645,9 @@ def _generate(
     rules: Sequence[Rule],
     settings: Mapping[str, str],
     schema: Mapping[str, Mapping[str, pl.DataType]],
+    complete: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[str, _Generator, tuple[_Benefit, ...]]:
-    gen = _Generator(schema)
+    gen = _Generator(schema, complete)
     src = gen.src
     by_entity: dict[str, list[int]] = {"household": [], "person": []}
     for i, rule in enumerate(rules):
@@ -885,6 +897,18 @@ def _compile(source: str) -> Callable[..., None]:
         return kernel
 
 
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """The threads that run ranges of households (kept: starting them costs more than a
+    small evaluation)."""
+    with _LOCK:
+        if not _POOL or _POOL[0]._max_workers < threads:
+            _POOL[:] = [ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fpcore-kernel")]
+        return _POOL[0]
+
+
 _HOUSEHOLDS_PER_THREAD = 20_000
 """Fewer households than this per core run on one thread (threads would cost more)."""
 
@@ -895,10 +919,12 @@ def program(
     rules: Sequence[Rule],
     settings: Mapping[str, str],
     schema: Mapping[str, Mapping[str, pl.DataType]],
+    complete: frozenset[tuple[str, str]] = frozenset(),
 ) -> Program:
     """The compiled kernel of ``rules`` (as ``settings`` make them) over tables of
-    ``schema``; raises :class:`KernelUnavailable` when a rule or fact cannot be compiled."""
-    source, gen, benefits = _generate(rules, settings, schema)
+    ``schema`` (``complete``: columns known to hold no missing value, read without a
+    test); raises :class:`KernelUnavailable` when a rule or fact cannot be compiled."""
+    source, gen, benefits = _generate(rules, settings, schema, complete)
     return Program(
         source=source,
         columns=tuple(gen.columns[v] for v in sorted(gen.columns)),
@@ -982,6 +1008,28 @@ def _orders(pop: Population, prog: Program, n: Mapping[str, int]) -> dict[str, n
     return orders
 
 
+SPECIALISE_FROM_PERSONS = 100_000
+"""From this many persons, the kernel is compiled for the population's columns that hold
+no missing value (read without a test: fewer instructions per row). A smaller population
+shares one kernel whatever its missing values, so that small evaluations (tests) do not
+compile a kernel per pattern of missing values."""
+
+
+def _complete(pop: Population) -> frozenset[tuple[str, str]]:
+    """The (table, column) pairs without a missing value (cached per population)."""
+    found = pop._cache.get(("kernel_complete", ""))
+    if found is None:
+        found = frozenset(
+            (name, column.name)
+            for name, frame in pop.tables.items()
+            for column in frame.get_columns()
+            if column.null_count() == 0
+        )
+        pop._cache[("kernel_complete", "")] = found
+    assert isinstance(found, frozenset)
+    return found
+
+
 def evaluate(
     policy: Any,
     rules: Sequence[Rule],
@@ -1005,16 +1053,18 @@ def evaluate(
     if person_order is not None:
         raise KernelUnavailable("persons must be sorted by household")
     schema = {name: dict(frame.schema) for name, frame in pop.tables.items()}
+    complete = _complete(pop) if n["person"] >= SPECIALISE_FROM_PERSONS else frozenset()
     cache_key = (
         policy.content_hash,
         tuple(r.id for r in rules),
         tuple((t, tuple((c, str(d)) for c, d in s.items())) for t, s in sorted(schema.items())),
+        complete,
     )
     prog = _PROGRAMS.get(cache_key)
     if prog is None:
         if len(_PROGRAMS) >= 64:  # many reforms in one process: keep the memory bounded
             _PROGRAMS.clear()
-        prog = program(rules, settings, schema)
+        prog = program(rules, settings, schema, complete)
         _PROGRAMS[cache_key] = prog
     orders = _orders(pop, prog, n)
     columns = [_column_array(pop, c, orders.get(c.table)) for c in prog.columns]
@@ -1074,7 +1124,8 @@ def evaluate(
     rest = (*columns, *starts, *params, *live, *outs)
     n_h = n["household"]
     threads = min(os.cpu_count() or 1, max(1, n_h // _HOUSEHOLDS_PER_THREAD))
-    bounds = np.linspace(0, n_h, threads * 4 + 1 if threads > 1 else 2).astype(np.int64)
+    parts = threads * 4 if threads > 1 else 1
+    bounds = [n_h * k // parts for k in range(parts + 1)]
     errors = [np.zeros(8, dtype=np.int64) for _ in range(len(bounds) - 1)]
 
     def run(part: int) -> None:
@@ -1084,8 +1135,7 @@ def evaluate(
     if threads == 1:
         run(0)
     else:  # the kernel releases the GIL: ranges of households on every core
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(run, range(len(bounds) - 1)))
+        list(_pool(threads).map(run, range(len(bounds) - 1)))
     for err in errors:
         if err[0]:
             _raise(prog, err)
