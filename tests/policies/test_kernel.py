@@ -99,7 +99,8 @@ def test_kernel_equals_polars_on_a_synthetic_county(
     """A few thousand households on several threads (ranges of households), with the
     kernel compiled for any table and for these tables' complete columns."""
     pop = Population(synthetic_county(households=3_000, seed=5).tables())
-    monkeypatch.setattr(_kernel, "_HOUSEHOLDS_PER_THREAD", 500)  # several ranges
+    monkeypatch.setattr(_kernel, "_HOUSEHOLDS_PER_THREAD", 500)  # several threads
+    monkeypatch.setattr(_kernel, "_RANGE_HOUSEHOLDS", 256)  # many ranges, each its outputs
     monkeypatch.setattr(_kernel, "SPECIALISE_FROM_PERSONS", 1 if specialised else 10**12)
     _same(pop, "county", period)
 

@@ -949,11 +949,10 @@ def evaluate_table(
             if backend == "kernel":
                 raise
         else:
-            totals = {}
-            for entity, (fen, paid) in found.items():
-                totals[entity] = _Totals()
-                totals[entity].fen, totals[entity].months = fen, paid
-            return _tables(pop, totals, [], len(months) > 1)
+            gathered = {"household": _Parts(), "person": _Parts()}
+            for entity, benefit, first, rows, fen, paid in found:
+                gathered[entity].add(benefit, first, rows, fen, paid)
+            return _tables(pop, gathered, [], len(months) > 1)
     return _evaluate_polars(policy, pop, period)
 
 

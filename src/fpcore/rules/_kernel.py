@@ -696,6 +696,8 @@ def _generate(
         [
             "h_lo",
             "h_hi",
+            "h0",
+            "p0",
             "ps",
             "first",
             "count",
@@ -789,14 +791,15 @@ def _benefit(
         for _ in range(opened):
             src.leave()
     gen.wanted = []
-    src.add(f"if {amount} != C{number}[{entity_var}]:")
+    slot = f"{entity_var} - {entity_var}0"  # outputs hold the range's rows only
+    src.add(f"if {amount} != C{number}[{slot}]:")
     src.add("    held = count - t")
-    src.add(f"    O{number}[{entity_var}] += ({amount} - C{number}[{entity_var}]) * held")
+    src.add(f"    O{number}[{slot}] += ({amount} - C{number}[{slot}]) * held")
     src.add(
-        f"    M{number}[{entity_var}] += ((1 if {amount} != 0 else 0) - "
-        f"(1 if C{number}[{entity_var}] != 0 else 0)) * held"
+        f"    M{number}[{slot}] += ((1 if {amount} != 0 else 0) - "
+        f"(1 if C{number}[{slot}] != 0 else 0)) * held"
     )
-    src.add(f"    C{number}[{entity_var}] = {amount}")
+    src.add(f"    C{number}[{slot}] = {amount}")
 
 
 def _outcome(
@@ -1036,9 +1039,9 @@ def evaluate(
     settings: Mapping[str, str],
     pop: Population,
     months: Sequence[Month],
-) -> dict[str, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]:
-    """Evaluate ``rules`` over ``pop`` for consecutive ``months``: per entity, the fen
-    and the months paid per benefit, one value per entity row (rows in table order).
+) -> list[Block]:
+    """Evaluate ``rules`` over ``pop`` for consecutive ``months``: the rows paid, by ranges
+    of households (:data:`Block`: the fen and months paid of each row paid).
 
     Raises:
         KernelUnavailable: numba is not installed, or the rules or tables cannot be
@@ -1111,35 +1114,51 @@ def evaluate(
         seg_next[t] = following
         if changes[t]:
             following = t
-    outs: list[np.ndarray] = []
-    fen: dict[str, dict[str, np.ndarray]] = {"household": {}, "person": {}}
-    paid: dict[str, dict[str, np.ndarray]] = {"household": {}, "person": {}}
-    for b in prog.benefits:
-        o = np.zeros(n[b.entity], dtype=np.int64)
-        mo = np.zeros(n[b.entity], dtype=np.int64)
-        current = np.zeros(n[b.entity], dtype=np.int64)  # the amount held, per row
-        outs.extend((o, mo, current))
-        fen[b.entity][b.name], paid[b.entity][b.name] = o, mo
     arrays = (ps, first, count, seg_next)
-    rest = (*columns, *starts, *params, *live, *outs)
+    shared = (*columns, *starts, *params, *live)
     n_h = n["household"]
     threads = min(os.cpu_count() or 1, max(1, n_h // _HOUSEHOLDS_PER_THREAD))
-    parts = threads * 4 if threads > 1 else 1
-    bounds = [n_h * k // parts for k in range(parts + 1)]
-    errors = [np.zeros(8, dtype=np.int64) for _ in range(len(bounds) - 1)]
+    size = min(_RANGE_HOUSEHOLDS, max(1, -(-n_h // threads)))
+    bounds = [*range(0, n_h, size), n_h] if n_h else [0, 0]
 
-    def run(part: int) -> None:
-        lo, hi = int(bounds[part]), int(bounds[part + 1])
-        prog.function(lo, hi, *arrays, errors[part], *rest)
+    def run(part: int) -> tuple[np.ndarray, list[Block]]:
+        """One range of households: its own outputs, then only the rows paid."""
+        lo, hi = bounds[part], bounds[part + 1]
+        p_lo, p_hi = int(ps[lo]), int(ps[hi])
+        rows = {"household": hi - lo, "person": p_hi - p_lo}
+        outs: list[np.ndarray] = []
+        for b in prog.benefits:
+            for _ in range(3):  # totals, months paid, the amount held
+                outs.append(np.zeros(rows[b.entity], dtype=np.int64))
+        err = np.zeros(8, dtype=np.int64)
+        prog.function(lo, hi, lo, p_lo, *arrays, err, *shared, *outs)
+        found: list[Block] = []
+        for number, b in enumerate(prog.benefits):
+            fen, months = outs[3 * number], outs[3 * number + 1]
+            paid = np.flatnonzero(months)
+            base = lo if b.entity == "household" else p_lo
+            held = (  # a month: each row paid was paid that month
+                np.broadcast_to(np.int64(1), paid.shape) if count == 1 else months.take(paid)
+            )
+            found.append((b.entity, b.name, base, paid, fen.take(paid), held))
+        return err, found
 
-    if threads == 1:
-        run(0)
-    else:  # the kernel releases the GIL: ranges of households on every core
-        list(_pool(threads).map(run, range(len(bounds) - 1)))
-    for err in errors:
+    parts = range(len(bounds) - 1)
+    # the kernel releases the GIL: ranges of households on every core
+    done = [run(p) for p in parts] if threads == 1 else list(_pool(threads).map(run, parts))
+    for err, _ in done:
         if err[0]:
             _raise(prog, err)
-    return {entity: (fen[entity], paid[entity]) for entity in ("household", "person")}
+    return [block for _, found in done for block in found]
+
+
+Block = tuple[str, str, int, np.ndarray, np.ndarray, np.ndarray]
+"""Rows paid by a range of households: entity, benefit, the range's first row of the
+entity, the rows paid (counted from it), their fen and their months paid."""
+
+_RANGE_HOUSEHOLDS = 32_768
+"""Households evaluated with one set of outputs: memory bounded by a range (rows paid
+aside), not by the population; small enough for the outputs to stay in cache."""
 
 
 def _check_divisors(
