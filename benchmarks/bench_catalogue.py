@@ -23,7 +23,9 @@ Run: ``python benchmarks/bench_catalogue.py [--households N] [--runs R] [--year-
   ``Population``, for the month and the year, with the benefits whose rules agree
   evaluated once (``fpcore.rules.evaluate_combined``) and, for reference, both policies
   evaluated in full; runs interleaved, medians and ratios; each comparison split into
-  its evaluation and its own work after it (lining up the lines, summing, the table).
+  its evaluation and its own work after it (lining up the lines, summing, the table),
+  and the CPU of each table (by benefit, payer, township, village, year and payer; the
+  gainers and losers) made from one comparison.
 It prints medians and ratios against the targets and the OpenFisca reference; it never
 fails (an error is printed, and the exit status stays 0).
 """
