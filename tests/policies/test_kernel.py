@@ -124,3 +124,17 @@ def test_unknown_backend_is_refused_with_the_field() -> None:
     pop = Population(synthetic_county(households=20, seed=1).tables())
     with pytest.raises(InvalidInput, match="backend"):
         get("county").evaluate_table(pop, Month(2014, 1), backend="gpu")  # type: ignore[arg-type]
+
+
+def test_prepare_compiles_what_the_evaluation_runs() -> None:
+    """``prepare`` compiles the kernel for the tables' types without evaluating: the
+    evaluation that follows runs the same machine code (no second signature)."""
+    policy = get("county")
+    tables = synthetic_county(households=400, seed=11).tables()
+    _kernel.prepare(policy, Population(tables), Year(2015))
+    function = next(iter(_kernel._COMPILED.values()))
+    kernels = {id(k): len(k.signatures) for k in _kernel._COMPILED.values()}
+    result = policy.evaluate_table(Population(tables), Year(2015), backend="kernel")
+    assert {id(k): len(k.signatures) for k in _kernel._COMPILED.values()} == kernels
+    assert function.signatures
+    assert result.persons.height > 0

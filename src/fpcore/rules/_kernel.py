@@ -971,6 +971,8 @@ def _column_array(pop: Population, column: _Column, order: np.ndarray | None) ->
             )
         if order is not None:
             found = found[order]
+        # read-only whether polars lent its buffer or a copy was made: one numba signature
+        found.setflags(write=False)
         pop._cache[cache_key] = found
     assert isinstance(found, np.ndarray)
     return found
@@ -994,6 +996,7 @@ def _grouping(
             order = np.argsort(values, kind="stable")
             values = values[order]
         starts = np.searchsorted(values, np.arange(entities + 1), side="left").astype(np.int64)
+        starts.setflags(write=False)
         found = (starts, order)
         pop._cache[cache_key] = found
     return found
@@ -1033,26 +1036,16 @@ def _complete(pop: Population) -> frozenset[tuple[str, str]]:
     return found
 
 
-def evaluate(
-    policy: Any,
-    rules: Sequence[Rule],
-    settings: Mapping[str, str],
-    pop: Population,
-    months: Sequence[Month],
-) -> list[Block]:
-    """Evaluate ``rules`` over ``pop`` for consecutive ``months``: the rows paid, by ranges
-    of households (:data:`Block`: the fen and months paid of each row paid).
-
-    Raises:
-        KernelUnavailable: numba is not installed, or the rules or tables cannot be
-            compiled (the message says which).
-    """
+def _program_for(
+    policy: Any, rules: Sequence[Rule], settings: Mapping[str, str], pop: Population
+) -> Program:
+    """The program of ``rules`` for the tables of ``pop`` (their keys and order checked)."""
     if not available():
         raise KernelUnavailable("numba is not installed (pip install 'fpcore[kernel]')")
     n = {"household": pop.households.height, "person": pop.persons.height}
     if not pop.is_dense("households", HOUSEHOLD_KEY) or not pop.is_dense("persons", PERSON_KEY):
         raise KernelUnavailable("households and persons must be keyed 0..n-1")
-    ps, person_order = _grouping(pop, "persons", HOUSEHOLD_KEY, n["household"])
+    _, person_order = _grouping(pop, "persons", HOUSEHOLD_KEY, n["household"])
     if person_order is not None:
         raise KernelUnavailable("persons must be sorted by household")
     schema = {name: dict(frame.schema) for name, frame in pop.tables.items()}
@@ -1069,6 +1062,59 @@ def evaluate(
             _PROGRAMS.clear()
         prog = program(rules, settings, schema, complete)
         _PROGRAMS[cache_key] = prog
+    return prog
+
+
+def prepare(policy: Any, pop: Population, period: Any) -> None:
+    """Compile (or load from the cache directory) the kernel that evaluating ``policy``
+    over ``pop`` for ``period`` will run, without evaluating it: the population's layout
+    is not built. For benchmarks, and for a service that wants its first request fast.
+
+    Raises:
+        KernelUnavailable: as :func:`evaluate`.
+    """
+    from fpcore.rules._batch import _Evaluation, _in
+
+    months = list(period.months())
+    evaluation = _Evaluation(policy)
+    rules = [p for r, p in zip(policy.rules, evaluation.pruned, strict=True) if _in(r, months)]
+    prog = _program_for(policy, rules, evaluation.settings, pop)
+    forms = {"b8": np.int8, "i32": np.int32, "i64": np.int64}
+    dummies: list[np.ndarray] = [np.zeros(0, dtype=forms[c.form]) for c in prog.columns]
+    dummies += [np.zeros(1, dtype=np.int64) for _ in prog.starts]
+    for dummy in dummies:
+        dummy.setflags(write=False)  # as the layout's arrays
+    ps = np.zeros(1, dtype=np.int64)
+    ps.setflags(write=False)
+    params: list[np.ndarray] = []
+    for _ in prog.params:
+        params += [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.uint8)]
+    for _ in prog.ratios:
+        params += [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)]
+    live = [np.zeros(1, dtype=np.uint8) for _ in prog.rules]
+    outs = [np.zeros(1, dtype=np.int64) for _ in range(3 * len(prog.benefits))]
+    err = np.zeros(8, dtype=np.int64)
+    seg_next = np.ones(1, dtype=np.int64)
+    prog.function(0, 0, 0, 0, ps, 0, 1, seg_next, err, *dummies, *params, *live, *outs)
+
+
+def evaluate(
+    policy: Any,
+    rules: Sequence[Rule],
+    settings: Mapping[str, str],
+    pop: Population,
+    months: Sequence[Month],
+) -> list[Block]:
+    """Evaluate ``rules`` over ``pop`` for consecutive ``months``: the rows paid, by ranges
+    of households (:data:`Block`: the fen and months paid of each row paid).
+
+    Raises:
+        KernelUnavailable: numba is not installed, or the rules or tables cannot be
+            compiled (the message says which).
+    """
+    n = {"household": pop.households.height, "person": pop.persons.height}
+    prog = _program_for(policy, rules, settings, pop)
+    ps, _ = _grouping(pop, "persons", HOUSEHOLD_KEY, n["household"])
     orders = _orders(pop, prog, n)
     columns = [_column_array(pop, c, orders.get(c.table)) for c in prog.columns]
     starts = [
