@@ -33,14 +33,17 @@ def populations(draw: st.DrawFn) -> tuple[Population, list[int]]:
     households = len(sizes)
     persons = sum(sizes)
     household_of = np.repeat(np.arange(households), sizes)
-    person_ids = np.arange(persons) * draw(st.sampled_from([1, 3])) + draw(st.integers(0, 5))
+    ids = draw(st.sampled_from([0, 0, 5]))  # 0 and not spread: dense (the row numbers)
+    person_ids = np.arange(persons) * draw(st.sampled_from([1, 3])) + ids
     dtype = draw(st.sampled_from([pl.Int64, pl.Int32, pl.UInt32]))
     person_id = pl.Series("person_id", person_ids, dtype=dtype)
     if persons and draw(st.booleans()):  # not a valid register: the id is kept missing
         person_id = person_id.scatter(draw(st.integers(0, persons - 1)), None)
     tables = {
         "persons": pl.DataFrame([person_id, pl.Series("household_id", household_of)]),
-        "households": pl.DataFrame({"household_id": np.arange(households) * 2 + 1}),
+        "households": pl.DataFrame(
+            {"household_id": np.arange(households) * draw(st.sampled_from([1, 2])) + ids}
+        ),
     }
     return Population(tables), sizes
 

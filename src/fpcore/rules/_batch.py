@@ -1291,14 +1291,17 @@ def _tables(
 ) -> EntitlementTables:
     """The output tables, from each entity's rows paid (``totals[entity].blocks()``) and
     the status rows found (see :class:`EntitlementTables`)."""
-    persons = pop.persons
+
+    def key(table: str, name: str) -> pl.Series | None:  # None: the row numbers
+        return None if pop.is_dense(table, name) else pop.table(table)[name]
+
     return EntitlementTables(
         persons=_money_table(
             totals["person"].blocks(),
-            {PERSON_KEY: persons[PERSON_KEY], HOUSEHOLD_KEY: persons[HOUSEHOLD_KEY]},
+            {PERSON_KEY: key("persons", PERSON_KEY), HOUSEHOLD_KEY: pop.persons[HOUSEHOLD_KEY]},
         ),
         households=_money_table(
-            totals["household"].blocks(), {HOUSEHOLD_KEY: pop.households[HOUSEHOLD_KEY]}
+            totals["household"].blocks(), {HOUSEHOLD_KEY: key("households", HOUSEHOLD_KEY)}
         ),
         statuses=_count_statuses(statuses, not several),
     )
@@ -1308,9 +1311,11 @@ _INDEX = np.uint32 if pl.get_index_type() == pl.UInt32 else np.uint64
 """Row numbers as polars gathers them (its index type)."""
 
 
-def _money_table(blocks: dict[str, list[_Block]], ids: Mapping[str, pl.Series]) -> pl.DataFrame:
-    """One row per entity row and benefit paid: ``ids`` (each entity row's), benefit,
-    months, amount_fen, amount.
+def _money_table(
+    blocks: dict[str, list[_Block]], ids: Mapping[str, pl.Series | None]
+) -> pl.DataFrame:
+    """One row per entity row and benefit paid: ``ids`` (each entity row's; None: the
+    ids are the row numbers), benefit, months, amount_fen, amount.
 
     Built once: every column is allocated at its final length and each block copied
     into it (then dropped: ``blocks`` is emptied); the ids are gathered by polars in
@@ -1336,13 +1341,19 @@ def _money_table(blocks: dict[str, list[_Block]], ids: Mapping[str, pl.Series]) 
         fen[at:end] = paid
         counts[benefit] = counts.get(benefit, 0) + rows.size
         at = end
-    gather = pl.lit(pl.Series(index))
-    keys = pl.select(*(pl.lit(c).gather(gather).cast(pl.Int64).alias(n) for n, c in ids.items()))
-    del gather, index
+    positions = pl.Series(index)
+    gather = [
+        pl.lit(c).gather(pl.lit(positions)).cast(pl.Int64).alias(n)
+        for n, c in ids.items()
+        if c is not None
+    ]
+    gathered = pl.select(*gather) if gather else pl.DataFrame()
+    keys = [positions.cast(pl.Int64).alias(n) if c is None else gathered[n] for n, c in ids.items()]
+    del positions, gathered, index
     names = [pl.Series("benefit", [b]).new_from_index(0, n) for b, n in counts.items()]
     return pl.DataFrame(
         [
-            *keys.get_columns(),
+            *keys,
             pl.concat(names) if names else pl.Series("benefit", [], dtype=pl.String),
             pl.Series("months", months),
             pl.Series("amount_fen", fen),
