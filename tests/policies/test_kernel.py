@@ -83,6 +83,7 @@ def test_kernel_equals_the_single_evaluator(homes: list[Household], period: Peri
     assert found == expected
 
 
+@pytest.mark.parametrize("laid_out_by_ranges", [False, True])
 @pytest.mark.parametrize("specialised", [False, True])
 @pytest.mark.parametrize(
     "period",
@@ -94,7 +95,7 @@ def test_kernel_equals_the_single_evaluator(homes: list[Household], period: Peri
     ],
 )
 def test_kernel_equals_polars_on_a_synthetic_county(
-    period: Period, specialised: bool, monkeypatch: pytest.MonkeyPatch
+    period: Period, specialised: bool, laid_out_by_ranges: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A few thousand households on several threads (ranges of households), with the
     kernel compiled for any table and for these tables' complete columns."""
@@ -102,6 +103,9 @@ def test_kernel_equals_polars_on_a_synthetic_county(
     monkeypatch.setattr(_kernel, "_HOUSEHOLDS_PER_THREAD", 500)  # several threads
     monkeypatch.setattr(_kernel, "_RANGE_HOUSEHOLDS", 256)  # many ranges, each its outputs
     monkeypatch.setattr(_kernel, "SPECIALISE_FROM_PERSONS", 1 if specialised else 10**12)
+    if laid_out_by_ranges:  # as a population too large to keep its layout
+        monkeypatch.setattr(_kernel, "LAYOUT_KEPT_PERSONS", 0)
+        monkeypatch.setattr(_kernel, "_PART_HOUSEHOLDS", 700)
     _same(pop, "county", period)
 
 

@@ -48,6 +48,7 @@ import polars as pl
 from fpcore.errors import ConflictingOutcomes, EmptyOutcome, InvalidInput
 from fpcore.money import Money
 from fpcore.periods import Month
+from fpcore.rules import _intervals
 from fpcore.rules import rows as _rows
 from fpcore.rules._expr import (
     Arith,
@@ -1045,8 +1046,8 @@ def _program_for(
     n = {"household": pop.households.height, "person": pop.persons.height}
     if not pop.is_dense("households", HOUSEHOLD_KEY) or not pop.is_dense("persons", PERSON_KEY):
         raise KernelUnavailable("households and persons must be keyed 0..n-1")
-    _, person_order = _grouping(pop, "persons", HOUSEHOLD_KEY, n["household"])
-    if person_order is not None:
+    persons = pop.persons[HOUSEHOLD_KEY]
+    if not pop.keys_within("persons", HOUSEHOLD_KEY, n["household"]) or not persons.is_sorted():
         raise KernelUnavailable("persons must be sorted by household")
     schema = {name: dict(frame.schema) for name, frame in pop.tables.items()}
     complete = _complete(pop) if n["person"] >= SPECIALISE_FROM_PERSONS else frozenset()
@@ -1112,17 +1113,45 @@ def evaluate(
         KernelUnavailable: numba is not installed, or the rules or tables cannot be
             compiled (the message says which).
     """
-    n = {"household": pop.households.height, "person": pop.persons.height}
     prog = _program_for(policy, rules, settings, pop)
-    ps, _ = _grouping(pop, "persons", HOUSEHOLD_KEY, n["household"])
-    orders = _orders(pop, prog, n)
-    columns = [_column_array(pop, c, orders.get(c.table)) for c in prog.columns]
-    starts = [
-        _grouping(pop, table, key, n["household" if key == HOUSEHOLD_KEY else "person"])[0]
-        for table, key in prog.starts
-    ]
+    inputs = _inputs(prog, policy, months)
+    if pop.persons.height > LAYOUT_KEPT_PERSONS:
+        ranges = _intervals.household_ranges(pop, _PART_HOUSEHOLDS)
+        if ranges is not None:  # a layout per range of households, dropped after it
+            blocks: list[Block] = []
+            for lo, hi, rows in ranges:
+                part, first_person = _intervals.household_range(pop, (lo, hi, rows))
+                shift = {"household": lo, "person": first_person}
+                for entity, name, base, paid, fen, held in _run(prog, part, inputs):
+                    blocks.append((entity, name, base + shift[entity], paid, fen, held))
+                del part
+            return blocks
+    return _run(prog, pop, inputs)
+
+
+LAYOUT_KEPT_PERSONS = 2_000_000
+"""Up to this many persons, a population's layout (its columns as the kernel reads them)
+is kept with it, and later evaluations start at once; a larger one is laid out by ranges
+of :data:`_PART_HOUSEHOLDS` households, each dropped once evaluated, so that the memory an
+evaluation adds stays flat in the population's size."""
+
+_PART_HOUSEHOLDS = 1 << 17
+
+
+@attrs.frozen(eq=False)
+class _Inputs:
+    """What the kernel reads besides the tables: the months, the parameters' values and
+    the rules in force per month, where a segment of equal ones ends."""
+
+    first: int
+    count: int
+    seg_next: np.ndarray
+    params: tuple[np.ndarray, ...]
+    live: tuple[np.ndarray, ...]
+
+
+def _inputs(prog: Program, policy: Any, months: Sequence[Month]) -> _Inputs:
     count = len(months)
-    first = months[0].index
     live = [np.array([r.in_force(m) for m in months], dtype=np.uint8) for r in prog.rules]
     params: list[np.ndarray] = []
     changes = np.zeros(count, dtype=np.bool_)
@@ -1160,8 +1189,23 @@ def evaluate(
         seg_next[t] = following
         if changes[t]:
             following = t
-    arrays = (ps, first, count, seg_next)
-    shared = (*columns, *starts, *params, *live)
+    return _Inputs(months[0].index, count, seg_next, tuple(params), tuple(live))
+
+
+def _run(prog: Program, pop: Population, inputs: _Inputs) -> list[Block]:
+    """The kernel over a population laid out whole (its layout kept with it), by ranges
+    of households on the thread pool; only the rows paid are kept."""
+    n = {"household": pop.households.height, "person": pop.persons.height}
+    ps, _ = _grouping(pop, "persons", HOUSEHOLD_KEY, n["household"])
+    orders = _orders(pop, prog, n)
+    columns = [_column_array(pop, c, orders.get(c.table)) for c in prog.columns]
+    starts = [
+        _grouping(pop, table, key, n["household" if key == HOUSEHOLD_KEY else "person"])[0]
+        for table, key in prog.starts
+    ]
+    count = inputs.count
+    arrays = (ps, inputs.first, count, inputs.seg_next)
+    shared = (*columns, *starts, *inputs.params, *inputs.live)
     n_h = n["household"]
     threads = min(os.cpu_count() or 1, max(1, n_h // _HOUSEHOLDS_PER_THREAD))
     size = min(_RANGE_HOUSEHOLDS, max(1, -(-n_h // threads)))
