@@ -69,9 +69,9 @@ def _rate_line(label: str, times: list[float], units: float, unit: str) -> str:
 
 
 def _per_call(fn: Callable[[], object], loops: int, repeat: int = 31) -> tuple[float, float, float]:
-    """(median wall, min wall, median CPU) microseconds per call of ``fn``, over batches
+    """(median wall, min CPU, median CPU) microseconds per call of ``fn``, over batches
     of ``loops`` calls (the CPU time is the steadier figure when other processes share
-    the cores)."""
+    the cores; its minimum, the batch least disturbed by them)."""
     for _ in range(3 * loops):  # compile once, then warm up
         fn()
     walls, cpus = [], []
@@ -81,11 +81,11 @@ def _per_call(fn: Callable[[], object], loops: int, repeat: int = 31) -> tuple[f
             fn()
         walls.append((time.perf_counter() - start) / loops * 1e6)
         cpus.append((time.process_time() - cpu) / loops * 1e6)
-    return statistics.median(walls), min(walls), statistics.median(cpus)
+    return statistics.median(walls), min(cpus), statistics.median(cpus)
 
 
 def bench_single(explain: bool, loops: int = 200, repeat: int = 31) -> tuple[float, float, float]:
-    """(median wall, min wall, median CPU) microseconds per decision on the sample
+    """(median wall, min CPU, median CPU) microseconds per decision on the sample
     household, over batches."""
     from fpcore.model import sample_household
     from fpcore.periods import Month
@@ -97,8 +97,9 @@ def bench_single(explain: bool, loops: int = 200, repeat: int = 31) -> tuple[flo
 
 def _target_line(label: str, median: float, best: float, cpu: float, target: float | None) -> str:
     """A figure and, when it has one, its target: judged on the CPU median, the steadier
-    figure when other processes share the cores (the wall median is shown beside it)."""
-    line = f"{label}: CPU median {cpu:.1f} us (wall median {median:.1f}, min {best:.1f})"
+    figure when other processes share the cores (its minimum over the batches, nearest
+    what a quiet machine gives, and the wall median are shown beside it)."""
+    line = f"{label}: CPU median {cpu:.1f} us (min {best:.1f}; wall median {median:.1f})"
     if target is not None:
         met = "met" if cpu <= target else "MISSED"
         line += f"; target {target:.0f}: {met} ({cpu / target:.2f}x)"
@@ -106,7 +107,7 @@ def _target_line(label: str, median: float, best: float, cpu: float, target: flo
 
 
 def _per_object(fn: Callable[[T], object], objects: list[T]) -> tuple[float, float, float]:
-    """(median wall, min wall, median CPU) microseconds of ``fn`` called once on each of
+    """(median wall, min CPU, median CPU) microseconds of ``fn`` called once on each of
     ``objects`` (fresh ones: nothing a first call works out and keeps is reused), in
     batches of a tenth."""
     walls, cpus = [], []
@@ -118,7 +119,7 @@ def _per_object(fn: Callable[[T], object], objects: list[T]) -> tuple[float, flo
             fn(obj)
         walls.append((time.perf_counter() - start) / len(batch) * 1e6)
         cpus.append((time.process_time() - cpu) / len(batch) * 1e6)
-    return statistics.median(walls), min(walls), statistics.median(cpus)
+    return statistics.median(walls), min(cpus), statistics.median(cpus)
 
 
 def bench_example() -> None:
