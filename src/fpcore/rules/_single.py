@@ -49,7 +49,7 @@ class MonthPlan:
         self.household_rules = tuple(r for r in live if r.rule.entity == "household")
         names = sorted({n for r in live for n in policy.parameters_of(r.rule)})
         self.params: dict[str, object] = {n: policy.parameters[n].at(month.start) for n in names}
-        self.spans: dict[object, Span] = {}
+        self.spans: dict[Money | Failed, Span] = {}
         """The month as one span, by its amount or by the reasons it is not paid (the
         reasons a rule gives, as one object each)."""
 
@@ -137,6 +137,21 @@ def _span(first: MonthPlan, last: MonthPlan, amount: Money | None, why: Failed |
         if len(_SPANS) >= 4096:
             _SPANS.clear()
         _SPANS[key] = span
+    return span
+
+
+def _month_span(plan: MonthPlan, outcome: Money | Failed) -> Span:
+    """A month as one span: paid so much, or not paid for these reasons (kept with the
+    month's plan, by the amount or by the reasons object)."""
+    made = plan.spans
+    span = made.get(outcome)
+    if span is None:
+        if isinstance(outcome, Failed):
+            span = _span(plan, plan, None, outcome)
+        else:
+            span = _span(plan, plan, outcome, None)
+        if len(made) < 64:
+            made[outcome] = span
     return span
 
 
@@ -398,16 +413,8 @@ class SingleEvaluator:
         for benefit, entity in self._money_benefits:
             for bid in (hid,) if entity == "household" else pids:
                 key = (benefit, entity, bid)
-                outcome: object = paid.get(key) or missed.get(key, _NO_RULE)
-                span = made.get(outcome)
-                if span is None:
-                    span = (
-                        _span(plan, plan, None, outcome)
-                        if outcome.__class__ is Failed
-                        else _span(plan, plan, outcome, None)  # type: ignore[arg-type]
-                    )
-                    if len(made) < 64:
-                        made[outcome] = span
+                outcome = paid.get(key) or missed.get(key, _NO_RULE)
+                span = made.get(outcome) or _month_span(plan, outcome)
                 spans.append(
                     BenefitSpans(
                         benefit=benefit,
@@ -466,11 +473,8 @@ class SingleEvaluator:
                 paid = amounts.get(key, _NONE_PAID)
                 missed = reasons.get(key, _NONE_MISSED)
                 if one is not None:  # one month: one span
-                    now = paid.get(one.index)
                     spans: tuple[Span, ...] = (
-                        _span(one, one, now, None)
-                        if now
-                        else _span(one, one, None, missed.get(one.index, _NO_RULE)),
+                        _month_span(one, paid.get(one.index) or missed.get(one.index, _NO_RULE)),
                     )
                 else:
                     spans = _runs(plans, paid, missed)
