@@ -145,3 +145,22 @@ def test_prepare_compiles_what_the_evaluation_runs() -> None:
     assert signatures() == before
     assert all(before.values())
     assert result.persons.height > 0
+
+
+@pytest.mark.parametrize("period", [Month(2014, 12), Year(2016)])
+def test_a_comparison_on_the_kernel_equals_each_policy_alone(
+    period: Period, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reform's copy of a rule beside the original (the combined evaluation of a
+    comparison): its conditions tested once, each rule its own outcome."""
+    from fpcore.rules import _batch, evaluate_tables
+
+    base = get("county")
+    reform = base.with_amount("reward_assistance.annual", "1200.00", from_="2008-01-01")
+    pop = Population(synthetic_county(households=2_000, seed=4).tables())
+    monkeypatch.setattr(_batch, "KERNEL_MIN_PERSONS", 0)  # auto: the kernel, at any size
+    shared = evaluate_tables(pop, [base, reform], period)
+    for policy, found in zip((base, reform), shared, strict=True):
+        alone = policy.evaluate_table(pop, period, backend="polars")
+        for name in ("households", "persons"):
+            assert _sorted(getattr(found, name)).equals(_sorted(getattr(alone, name)))

@@ -676,15 +676,11 @@ def _generate(
     src.depth = 3
     src.add("m = first + t")
     src.add("nxt = seg_next[t]")
-    for number, benefit in enumerate(benefits):
-        if benefit.entity == "household":
-            _benefit(gen, rules, benefit, "h", settings, number)
+    _entity_rules(gen, rules, benefits, "household", settings)
     if by_entity["person"]:
         src.add("for p in range(ps[h], ps[h + 1]):")
         src.enter()
-        for number, benefit in enumerate(benefits):
-            if benefit.entity == "person":
-                _benefit(gen, rules, benefit, "p", settings, number)
+        _entity_rules(gen, rules, benefits, "person", settings)
         src.leave()
     src.add("t = nxt")
     columns = sorted(gen.columns)
@@ -746,61 +742,88 @@ def _cost(test: Expr, entity: str) -> int:
     return sum(1 if e == entity else 2 for e, _ in tables)
 
 
-def _benefit(
+def _entity_rules(
     gen: _Generator,
     rules: Sequence[Rule],
-    benefit: _Benefit,
-    entity_var: str,
+    benefits: Sequence[_Benefit],
+    entity: str,
     settings: Mapping[str, str],
-    number: int,
 ) -> None:
-    """The benefit's amount of the month (its rules in force summed, a missing amount
-    as 0), and its totals as if held to the end of the period (corrected at the next
-    step where it changes).
+    """Each of the entity's benefits' amount of the month (its rules in force summed, a
+    missing amount as 0), and its totals as if held to the end of the period (corrected
+    at the next step where it changes).
 
-    A rule's conditions are tested in order, each only where the ones before hold, and
-    facts are computed where first read: what a failed condition skips cannot change
-    the outcome before that condition's own breakpoints, which are collected."""
+    A rule's conditions are tested cheapest first, each only where the ones before hold,
+    and facts are computed where first read: what a failed condition skips cannot change
+    the outcome before that condition's own breakpoints, which are collected. Rules with
+    the same conditions (a reform's copy of a rule beside the original, in a comparison)
+    test them once, and each gives its own outcome where they hold."""
     src = gen.src
-    amount = src.fresh("a")
-    src.add(f"{amount} = 0")
-    for i in benefit.rules:
+    entity_var = "h" if entity == "household" else "p"
+    mine = [(number, b) for number, b in enumerate(benefits) if b.entity == entity]
+    amounts = {}
+    benefit_of = {}
+    for number, benefit in mine:
+        amounts[number] = src.fresh("a")
+        src.add(f"{amounts[number]} = 0")
+        for i in benefit.rules:
+            benefit_of[i] = number
+    groups: dict[tuple[str, ...], list[tuple[int, list[Expr]]]] = {}
+    for i in sorted(benefit_of):
         rule = rules[i]
-        src.add(f"# rule {rule.id}")
-        src.add(f"if L{i}[t] != 0:")
-        src.enter()
         conditions = sorted(
-            (c.test for c in rule.conditions_under(settings)), key=lambda e: _cost(e, rule.entity)
+            (c.test for c in rule.conditions_under(settings)), key=lambda e: _cost(e, entity)
         )
-        rest = [*(e.when for e in rule.exceptions), *(e.outcome for e in rule.exceptions)]
-        if rule.outcome is not None:
-            rest.append(rule.outcome)
+        groups.setdefault(tuple(c.key() for c in conditions), []).append((i, conditions))
+    for group in groups.values():
+        conditions = group[0][1]
+        rests = {}
+        for i, _ in group:
+            rule = rules[i]
+            rest = [*(e.when for e in rule.exceptions), *(e.outcome for e in rule.exceptions)]
+            if rule.outcome is not None:
+                rest.append(rule.outcome)
+            rests[i] = rest
+        every_rest = [e for rest in rests.values() for e in rest]
+        src.add("# rules " + ", ".join(rules[i].id for i, _ in group))
+        src.add("if " + " or ".join(f"L{i}[t] != 0" for i, _ in group) + ":")
+        src.enter()
         opened = 1
         for k, test in enumerate(conditions):
-            gen.wanted = _facts_in(conditions[k:] + rest)
+            gen.wanted = _facts_in(conditions[k:] + every_rest)
             v, ok = gen.expr(test, settings)
             src.add(f"if {_all(ok, v)}:")
             src.enter()
             opened += 1
-        gen.wanted = _facts_in(rest)
-        value, value_ok = _outcome(gen, rule, i, entity_var, settings, "True")
-        if value_ok == "True":
-            src.add(f"{amount} += {value}")
-        else:
-            src.add(f"if {value_ok}:")
-            src.add(f"    {amount} += {value}")
+        for i, _ in group:
+            rule = rules[i]
+            amount = amounts[benefit_of[i]]
+            if len(group) > 1:
+                src.add(f"if L{i}[t] != 0:")
+                src.enter()
+            gen.wanted = _facts_in(rests[i])
+            value, value_ok = _outcome(gen, rule, i, entity_var, settings, "True")
+            if value_ok == "True":
+                src.add(f"{amount} += {value}")
+            else:
+                src.add(f"if {value_ok}:")
+                src.add(f"    {amount} += {value}")
+            if len(group) > 1:
+                src.leave()
         for _ in range(opened):
             src.leave()
     gen.wanted = []
     slot = f"{entity_var} - {entity_var}0"  # outputs hold the range's rows only
-    src.add(f"if {amount} != C{number}[{slot}]:")
-    src.add("    held = count - t")
-    src.add(f"    O{number}[{slot}] += ({amount} - C{number}[{slot}]) * held")
-    src.add(
-        f"    M{number}[{slot}] += ((1 if {amount} != 0 else 0) - "
-        f"(1 if C{number}[{slot}] != 0 else 0)) * held"
-    )
-    src.add(f"    C{number}[{slot}] = {amount}")
+    for number, _ in mine:
+        amount = amounts[number]
+        src.add(f"if {amount} != C{number}[{slot}]:")
+        src.add("    held = count - t")
+        src.add(f"    O{number}[{slot}] += ({amount} - C{number}[{slot}]) * held")
+        src.add(
+            f"    M{number}[{slot}] += ((1 if {amount} != 0 else 0) - "
+            f"(1 if C{number}[{slot}] != 0 else 0)) * held"
+        )
+        src.add(f"    C{number}[{slot}] = {amount}")
 
 
 def _outcome(
