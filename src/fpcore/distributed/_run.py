@@ -283,8 +283,7 @@ def reduce_comparisons(
 
 
 def _stack(frames: Sequence[pl.DataFrame]) -> pl.DataFrame:
-    """Frames one under the other; an empty one is left out (the batch evaluator's
-    empty tables do not always have its full tables' column types)."""
+    """Frames one under the other; an empty one is left out (it adds no row)."""
     import polars as pl
 
     full = [frame for frame in frames if frame.height]
