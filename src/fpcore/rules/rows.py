@@ -19,8 +19,9 @@ skips missing rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
+import operator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
@@ -196,6 +197,15 @@ class MonthRef(Row):
         return pl.lit(month, dtype=pl.Int64) if isinstance(month, int) else month
 
 
+_OPERATORS: dict[CompareOp, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
 _MIRROR: dict[CompareOp, CompareOp] = {
     "==": "==",
     "!=": "!=",
@@ -226,15 +236,8 @@ class Compare(Row):
         return f"({self.left.text()} {self.op} {self.right.text()})"
 
     def polars(self, month: int | pl.Expr) -> pl.Expr:
-        a, b = self.left.polars(month), self.right.polars(month)
-        return {
-            "==": a.__eq__,
-            "!=": a.__ne__,
-            "<": a.__lt__,
-            "<=": a.__le__,
-            ">": a.__gt__,
-            ">=": a.__ge__,
-        }[self.op](b)
+        compare: Callable[[pl.Expr, pl.Expr], pl.Expr] = _OPERATORS[self.op]
+        return compare(self.left.polars(month), self.right.polars(month))
 
 
 @attrs.frozen(eq=False)
