@@ -266,3 +266,46 @@ def test_a_fact_without_a_row_expression_is_named() -> None:
         policy.evaluate_table(pop, Month(2010, 1), backend="kernel")
     # auto falls back to polars, whatever the size
     assert policy.evaluate_table(pop, Month(2010, 1)).households.height == 2
+
+
+months_since = fact(
+    "household", "int", row=MONTH - col("join"), over="children", agg="max", name="months_since"
+)(_python)
+
+
+def _month_policy(rule: Rule) -> Policy:
+    return Policy(id="m", version="1", parameters=PARAMETERS, adapter=ADAPTER, rules=(rule,))
+
+
+MONTH_READ_OTHERWISE = (
+    # a fact whose value moves every month (the month in arithmetic, not a comparison)
+    _month_policy(_rule("F", "f", "household", [months_since >= 5], outcome=param("amount"))),
+    # a rule that reads the month inside arithmetic
+    _month_policy(
+        _rule("G", "g", "person", [(month_index - person_age) >= 7], outcome=param("bonus"))
+    ),
+)
+
+
+@pytest.mark.parametrize("policy", MONTH_READ_OTHERWISE, ids=["fact", "rule"])
+@settings(max_examples=30, deadline=None)
+@given(
+    joins=st.lists(_maybe_month, min_size=1, max_size=6),
+    first=_months,
+    length=st.integers(0, 30),
+)
+def test_the_month_read_outside_a_comparison_is_evaluated_every_month(
+    policy: Policy, joins: list[int | None], first: int, length: int
+) -> None:
+    """Where the month is read other than as a side of a comparison, no breakpoint can
+    be known: the kernel evaluates every month, and agrees with the polars backend."""
+    rows: list[tuple[int, int | None, int | None, bool | None]] = [
+        (i % 3, join, 1, True) for i, join in enumerate(joins)
+    ]
+    pop = _population(rows, 3, [True, False, None], [None, None, None])
+    period = MonthSpan(first=Month.from_index(first), last=Month.from_index(first + length))
+    for name in ("households", "persons"):
+        expected = getattr(policy.evaluate_table(pop, period, backend="polars"), name)
+        found = getattr(policy.evaluate_table(pop, period, backend="kernel"), name)
+        keys = [c for c in ("person_id", "household_id", "benefit") if c in expected.columns]
+        assert found.sort(keys).equals(expected.sort(keys)), name

@@ -294,8 +294,8 @@ class _Generator:
     def breakpoint(self, value: Value) -> None:
         """The next month in which a comparison of ``value`` with the month may change."""
         x, ok = value
-        # a call (inlined by LLVM) rather than branches here: numba compiles a kernel
-        # with fewer blocks several times faster, for the same machine code
+        # a call rather than branches here: numba compiles a kernel with fewer blocks
+        # faster (18 s -> 15 s for the county policy, load 7), and it ran no slower
         self.src.add(f"nxt = _next(nxt, {x}, {_all('track', ok)}, m, first)")
 
     def every_month(self) -> None:
@@ -314,7 +314,8 @@ class _Generator:
             if isinstance(node.value, str):
                 raise KernelUnavailable(f"a text value {node.value!r} outside a comparison")
             return repr(node.value), "True"
-        if isinstance(node, _rows.MonthRef):
+        if isinstance(node, _rows.MonthRef):  # read other than as a side of a comparison
+            self.every_month()
             return "m", "True"
         if isinstance(node, _rows.Compare):
             left, right = node.left, node.right
@@ -324,11 +325,11 @@ class _Generator:
                 value, ok = self.read(self.column(table, left.name, right.value), row)
                 return src.assign(key, value if node.op == "==" else _negate(value), ok)
             a = self.row(left, table, row)
-            b = self.row(right, table, row)
-            if isinstance(right, _rows.MonthRef) and not left.reads_month():
+            if isinstance(right, _rows.MonthRef):  # the month on the right (rows.Compare)
                 self.breakpoint(a)
-            elif right.reads_month() or left.reads_month():
-                self.every_month()
+                b: Value = ("m", "True")
+            else:
+                b = self.row(right, table, row)
             return src.assign(key, f"{a[0]} {_OPS[node.op]} {b[0]}", _all(a[1], b[1]))
         if isinstance(node, _rows.Logic):
             a = self.row(node.left, table, row)
@@ -472,22 +473,21 @@ class _Generator:
             return value
         if isinstance(node, ParamRef):
             return self.param(node)
-        if isinstance(node, MonthIndex):
+        if isinstance(node, MonthIndex):  # read other than as a side of a comparison
+            self.every_month()
             return "m", "True"
         if isinstance(node, Compare):
-            a = self.expr(node.left, settings)
-            b = self.expr(node.right, settings)
-            for side, other, value in ((node.left, node.right, b), (node.right, node.left, a)):
-                if isinstance(side, MonthIndex):
-                    if any(isinstance(n, MonthIndex) for n in other.walk()):
-                        self.every_month()
-                    else:
-                        self.breakpoint(value)
-            sides = (node.left, node.right)
-            if not any(isinstance(n, MonthIndex) for n in sides) and any(
-                isinstance(n, MonthIndex) for n in node.walk()
-            ):
-                self.every_month()
+            # a side that is the month: the comparison can change only where the other
+            # side's value is met (a month read deeper evaluates every month, above)
+            sides = [
+                ("m", "True") if isinstance(side, MonthIndex) else self.expr(side, settings)
+                for side in (node.left, node.right)
+            ]
+            a, b = sides
+            if isinstance(node.left, MonthIndex) and not isinstance(node.right, MonthIndex):
+                self.breakpoint(b)
+            elif isinstance(node.right, MonthIndex) and not isinstance(node.left, MonthIndex):
+                self.breakpoint(a)
             return src.assign(key, f"{a[0]} {_OPS[node.op]} {b[0]}", _all(a[1], b[1]))
         if isinstance(node, BoolOp):
             parts = [self.expr(i, settings) for i in node.items]
